@@ -1,0 +1,13 @@
+import { loadConfig, openRuntime, prepareDatabase, type ServiceContext } from '@esimkit/server';
+
+/** Opens the configured database, migrated (and seeded when empty), for one command. */
+export async function withContext<T>(work: (ctx: ServiceContext) => Promise<T>, options: { seed?: boolean } = {}): Promise<T> {
+  const config = loadConfig();
+  const runtime = await openRuntime(options.seed === false ? { ...config, seedCatalog: 'none' } : config);
+  try {
+    await prepareDatabase(runtime.ctx);
+    return await work(runtime.ctx);
+  } finally {
+    await runtime.close();
+  }
+}

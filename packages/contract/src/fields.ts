@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+// Field schemas shared by several endpoints. Lengths are the limits the vendor doc gives or
+// implies; a value outside them answers 000107.
+
+export const PackageCode = z.string().min(1).max(64).describe('Package code or slug, e.g. `CKH823` or `AU_1_7`');
+export const Slug = z.string().min(1).max(64).describe('Package alias, e.g. `AU_1_7`');
+/** ICCIDs are accepted leniently: 18-20 digits, optional trailing F (field-notes §4). */
+export const Iccid = z.string().min(18).max(22).regex(/^\d{18,20}F?$/i, 'ICCID must be 18-20 digits').describe('eSIM ICCID');
+export const EsimTranNo = z.string().min(1).max(32).regex(/^\d+$/, 'esimTranNo must be digits').describe('eSIM transaction number');
+export const OrderNo = z.string().min(1).max(32).describe('Order number, e.g. `B23051616050537`');
+export const TransactionId = z.string().min(1).max(50).describe('Partner transaction id, unique per order (max 50)');
+export const Money = z.number().int().describe('Amount in 1/10,000 USD (10000 = $1.00)');
+export const Bytes = z.number().int().describe('Bytes');
+/** `YYYY-MM-DDTHH:mm:ss+0000` */
+export const WireTime = z.string().describe('UTC time, `YYYY-MM-DDTHH:mm:ss+0000`');
+export const LocationCode = z
+  .string()
+  .min(2)
+  .max(32)
+  .describe('ISO 3166-1 alpha-2 country code, a region code (`EU-42`), `!RG` (regional) or `!GL` (global)');

@@ -1,0 +1,11 @@
+export * from './endpoint.js';
+export * from './endpoints/index.js';
+export * from './errors.js';
+export * from './fields.js';
+export * from './money.js';
+export * from './signature.js';
+export * from './time.js';
+export { PackageItem, LocationNetwork, Operator } from './endpoints/package-list.js';
+export { LocationItem, SubLocation } from './endpoints/location-list.js';
+export * from './envelope.js';
+export * from './openapi.js';

@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { dialectOf, type Dialect } from './dialect.js';
+import type { Database } from './schema.js';
+
+// PostgreSQL returns BIGINT and NUMERIC as strings to protect precision. Our bigints are
+// money, bytes and epoch milliseconds, all far below 2^53, so numbers are safe and keep one
+// row type for both dialects.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  /** PostgreSQL schema in use (from `?schema=` in the URL), if not the default. */
+  schema: string | undefined;
+  close(): Promise<void>;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/**
+ * Opens the database named by DATABASE_URL: `postgres://...` (an optional `?schema=NAME`
+ * selects a schema, created by the migrations if missing) or a SQLite file path
+ * (`sqlite:` prefix optional; `:memory:` for a throwaway database).
+ */
+export function connect(url: string, options: { poolSize?: number } = {}): Db {
+  if (isPostgresUrl(url)) return connectPostgres(url, options.poolSize ?? 10);
+  return connectSqlite(url.replace(/^sqlite:(\/\/)?/, ''));
+}
+
+function connectPostgres(url: string, poolSize: number): Db {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: poolSize,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { kysely, dialect: dialectOf('postgres'), schema, close: () => kysely.destroy() };
+}
+
+function connectSqlite(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new BetterSqlite3(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { kysely, dialect: dialectOf('sqlite'), schema: undefined, close: () => kysely.destroy() };
+}

@@ -1,0 +1,31 @@
+import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely } from 'kysely';
+
+// Every difference between SQLite and PostgreSQL lives here; migrations and queries call
+// these instead of branching themselves.
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Dialect {
+  name: DialectName;
+  /** Auto-incrementing integer primary key. */
+  addIdColumn<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'>;
+  /** Column type for 64-bit integers (money, bytes, epoch milliseconds). */
+  bigint: 'bigint' | 'integer';
+}
+
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  addIdColumn: (table) => table.addColumn('id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement()),
+  bigint: 'integer',
+};
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  addIdColumn: (table) => table.addColumn('id', 'bigserial', (c: ColumnDefinitionBuilder) => c.primaryKey()),
+  bigint: 'bigint',
+};
+
+export function dialectOf(name: DialectName): Dialect {
+  return name === 'postgres' ? postgresDialect : sqliteDialect;
+}
+
+export type AnyDb = Kysely<any>;

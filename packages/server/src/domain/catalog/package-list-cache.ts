@@ -1,0 +1,54 @@
+import { RawJson } from '../../lib/raw-json.js';
+import { LruCache } from '../../lib/lru.js';
+import type { ServiceContext } from '../context.js';
+import { listPackages, type PackageFilter } from './list-packages.js';
+
+// package/list answers are the hottest read and change only when an operator imports a
+// catalogue. Each distinct filter's serialised answer is kept per process and dropped when
+// the catalogue version in the database changes (checked at most once a second, so every
+// instance sees an import within a second).
+const VERSION_CHECK_MS = 1000;
+
+interface CacheState {
+  version: string | null;
+  checkedAt: number;
+  answers: LruCache<string, string>;
+}
+
+const states = new WeakMap<object, CacheState>();
+
+async function currentState(ctx: ServiceContext): Promise<CacheState> {
+  let state = states.get(ctx.db);
+  if (!state) {
+    state = { version: null, checkedAt: 0, answers: new LruCache(512) };
+    states.set(ctx.db, state);
+  }
+  const now = Date.now();
+  if (now - state.checkedAt >= VERSION_CHECK_MS) {
+    const row = await ctx.db.kysely.selectFrom('meta').select('value').where('key', '=', 'catalog_version').executeTakeFirst();
+    const version = row?.value ?? null;
+    if (version !== state.version) state.answers.clear();
+    state.version = version;
+    state.checkedAt = now;
+  }
+  return state;
+}
+
+/** Forces the next read to re-check the catalogue version (after an import in this process). */
+export function invalidatePackageListCache(ctx: ServiceContext): void {
+  const state = states.get(ctx.db);
+  if (state) state.checkedAt = 0;
+}
+
+export async function cachedPackageList(ctx: ServiceContext, filter: PackageFilter): Promise<RawJson> {
+  // Filters naming an eSIM depend on that eSIM, not only on the catalogue.
+  if (filter.iccid || filter.esimTranNo) return new RawJson(JSON.stringify({ packageList: await listPackages(ctx, filter) }));
+  const state = await currentState(ctx);
+  const key = JSON.stringify([filter.locationCode?.toUpperCase(), filter.type, filter.packageCode, filter.slug]);
+  let json = state.answers.get(key);
+  if (json === undefined) {
+    json = JSON.stringify({ packageList: await listPackages(ctx, filter) });
+    state.answers.set(key, json);
+  }
+  return new RawJson(json);
+}

@@ -1,0 +1,24 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/connect.js';
+import type { Clock } from '../lib/clock.js';
+import type { MerchantsTable } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+
+/** What every domain verb may use: storage, time and settings. Nothing of HTTP. */
+export interface ServiceContext {
+  db: Db;
+  clock: Clock;
+  config: Config;
+}
+
+export type MerchantRow = Selectable<MerchantsTable>;
+
+/** A verb acting for an authenticated merchant. */
+export interface MerchantContext extends ServiceContext {
+  merchant: MerchantRow;
+}
+
+export interface Verb<Input, Ctx = MerchantContext> {
+  ctx: Ctx;
+  input: Input;
+}

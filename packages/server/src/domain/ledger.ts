@@ -1,0 +1,55 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, LedgerKind } from '../db/schema.js';
+import { ApiError } from './errors.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface LedgerEntryInput {
+  merchantId: number;
+  /** Positive credits the merchant, negative debits. */
+  amount: number;
+  kind: LedgerKind;
+  reference?: string | null;
+  note?: string | null;
+  now: Date;
+}
+
+/**
+ * Appends one ledger entry and moves the cached balance with it, in the caller's
+ * transaction. A debit that would take the balance below zero changes nothing and throws
+ * 200007: the conditional UPDATE is the lock, so concurrent debits cannot overdraw.
+ */
+export async function postLedgerEntry(tx: Executor, entry: LedgerEntryInput): Promise<number> {
+  if (!Number.isSafeInteger(entry.amount)) throw new Error(`ledger amount must be an integer, got ${entry.amount}`);
+  const at = entry.now.getTime();
+  const updated = await tx
+    .updateTable('merchants')
+    .set({ balance: sql<number>`balance + ${entry.amount}`, balance_updated_at: at })
+    .where('id', '=', entry.merchantId)
+    .where(sql<boolean>`balance + ${entry.amount} >= 0`)
+    .returning('balance')
+    .executeTakeFirst();
+  if (!updated) throw new ApiError('200007');
+  await tx
+    .insertInto('ledger_entries')
+    .values({
+      merchant_id: entry.merchantId,
+      amount: entry.amount,
+      kind: entry.kind,
+      reference: entry.reference ?? null,
+      note: entry.note ?? null,
+      created_at: at,
+    })
+    .execute();
+  return updated.balance;
+}
+
+/** The balance as the ledger says it is: the sum of every entry. */
+export async function ledgerSum(db: Executor, merchantId: number): Promise<number> {
+  const row = await db
+    .selectFrom('ledger_entries')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), sql<number>`0`).as('total'))
+    .where('merchant_id', '=', merchantId)
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}

@@ -1,0 +1,62 @@
+import type { SignaturePolicy } from '../../db/schema.js';
+import { randomHex } from '../../lib/random.js';
+import type { ServiceContext, Verb } from '../context.js';
+import { postLedgerEntry } from '../ledger.js';
+
+export interface CreateMerchantInput {
+  name: string;
+  /** Opening balance in units, written to the ledger as a deposit. */
+  balance?: number;
+  /** Requests per second; 0 = unlimited. Default 8 (the live service's limit). */
+  rateLimit?: number;
+  /** Bucket size; default: the rate (at least 1). */
+  rateBurst?: number;
+  signaturePolicy?: SignaturePolicy;
+  ipBlocklist?: string[];
+  /** Fixed credentials (demo merchant, tests); generated when absent. */
+  accessCode?: string;
+  secretKey?: string;
+}
+
+export interface CreatedMerchant {
+  id: number;
+  name: string;
+  accessCode: string;
+  secretKey: string;
+  signaturePolicy: SignaturePolicy;
+  rateLimit: number;
+  rateBurst: number;
+  balance: number;
+}
+
+export async function createMerchant({ ctx, input }: Verb<CreateMerchantInput, ServiceContext>): Promise<CreatedMerchant> {
+  const now = ctx.clock.now();
+  const rateLimit = input.rateLimit ?? 8;
+  const rateBurst = input.rateBurst ?? Math.max(1, Math.ceil(rateLimit));
+  const accessCode = input.accessCode ?? randomHex(16);
+  const secretKey = input.secretKey ?? randomHex(16);
+  const signaturePolicy = input.signaturePolicy ?? 'optional';
+  return ctx.db.kysely.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('merchants')
+      .values({
+        name: input.name,
+        access_code: accessCode,
+        secret_key: secretKey,
+        signature_policy: signaturePolicy,
+        rate_limit: rateLimit,
+        rate_burst: rateBurst,
+        ip_blocklist: JSON.stringify(input.ipBlocklist ?? []),
+        balance: 0,
+        balance_updated_at: now.getTime(),
+        created_at: now.getTime(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const id = Number(row.id);
+    if (input.balance) {
+      await postLedgerEntry(tx, { merchantId: id, amount: input.balance, kind: 'deposit', note: 'opening balance', now });
+    }
+    return { id, name: input.name, accessCode, secretKey, signaturePolicy, rateLimit, rateBurst, balance: input.balance ?? 0 };
+  });
+}

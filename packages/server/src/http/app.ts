@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { buildOpenApi, endpoints } from '@esimkit/contract';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { flagFile } from '../domain/catalog/countries.js';
+import type { ServiceContext } from '../domain/context.js';
+import { renderDocsPage } from './docs-page.js';
+import { errorBody } from './envelope.js';
+import { MerchantCache } from './merchant-cache.js';
+import { Metrics } from './metrics.js';
+import { registerPartnerApi, sendJson } from './partner-api.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { ReplayGuard } from './replay-guard.js';
+import { partnerRoutes } from './routes/index.js';
+
+export interface AppDeps {
+  ctx: ServiceContext;
+  rateLimiter: RateLimiter;
+  replayGuard: ReplayGuard;
+  version: string;
+  /** Pino logger options; false silences logging (tests). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { ctx } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? { level: ctx.config.logLevel },
+    // Per-request log lines cost throughput; errors are still logged with their request id.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: ctx.config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    trustProxy: false,
+    return503OnClosing: false,
+  });
+
+  // The raw bytes are needed for the signature and clients send any content type (curl
+  // --data sends form encoding), so every body is taken as bytes and parsed as JSON later.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const metrics = new Metrics();
+  const merchants = new MerchantCache(ctx.db);
+  registerPartnerApi(app, partnerRoutes, {
+    ctx,
+    metrics,
+    merchants,
+    rateLimiter: deps.rateLimiter,
+    replayGuard: deps.replayGuard,
+    signatureWindowMs: ctx.config.signatureWindowMs,
+  });
+
+  const openApi = buildOpenApi(endpoints, { serverUrl: ctx.config.publicUrl, version: deps.version });
+  app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(openApi));
+  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderDocsPage(openApi)));
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await sql`SELECT 1`.execute(ctx.db.kysely);
+      return reply.send({ status: 'ok', database: ctx.db.dialect.name, mode: ctx.config.mode });
+    } catch (error) {
+      app.log.error({ err: error }, 'health check failed');
+      return reply.code(503).send({ status: 'unavailable', database: ctx.db.dialect.name });
+    }
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, body } = await metrics.render();
+    return reply.type(contentType).send(body);
+  });
+  app.get<{ Params: { code: string } }>('/img/flags/:code', async (request, reply) => {
+    const code = request.params.code.replace(/\.svg$/i, '');
+    const svg = await readFile(flagFile(code));
+    return reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(svg);
+  });
+
+  // Unknown paths answer like a wrong method (field-notes §1); fastify's own errors
+  // (oversized or undecodable bodies) are mapped into the envelope, never its JSON.
+  app.setNotFoundHandler(async (_request, reply) => sendJson(reply, errorBody('000103', 'This request path or method is not supported')));
+  app.setErrorHandler(async (error: { code?: string; statusCode?: number; message?: string }, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendJson(reply, errorBody('000107', `The request body is larger than the limit of ${ctx.config.bodyLimit} bytes.`));
+    }
+    if (error.code?.startsWith('FST_ERR_CTP') || error.statusCode === 400) {
+      return sendJson(reply, errorBody('000104', 'Request in invalid JSON format: the body could not be read.'));
+    }
+    request.log.error({ err: error, reqId: request.id }, 'unexpected error');
+    return sendJson(reply, errorBody('000001', `Server error (request id ${request.id})`));
+  });
+
+  return app;
+}

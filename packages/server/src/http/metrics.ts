@@ -1,0 +1,32 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Request counts and latency by endpoint and answer code, in Prometheus format at /metrics. */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({
+    name: 'esimkit_requests_total',
+    help: 'API requests by endpoint and answer code',
+    labelNames: ['endpoint', 'code'] as const,
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'esimkit_request_duration_seconds',
+    help: 'API request latency by endpoint and answer code',
+    labelNames: ['endpoint', 'code'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'esimkit_' });
+  }
+
+  observe(endpoint: string, code: string, seconds: number): void {
+    this.requests.inc({ endpoint, code });
+    this.latency.observe({ endpoint, code }, seconds);
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

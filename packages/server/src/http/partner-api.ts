@@ -1,0 +1,60 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServiceContext } from '../domain/context.js';
+import { ApiError } from '../domain/errors.js';
+import { authenticate, RateLimitedError, type AuthDeps } from './authenticate.js';
+import { errorBody, successBody } from './envelope.js';
+import type { Metrics } from './metrics.js';
+import { parseInput } from './parse-input.js';
+import type { Route } from './route.js';
+
+export interface PartnerApiDeps extends AuthDeps {
+  ctx: ServiceContext;
+  metrics: Metrics;
+}
+
+/**
+ * Registers each partner route as POST on its path. One handler does the whole pipeline,
+ * in the order clients observe it: authenticate, parse, validate, call the verb, envelope.
+ * Any other method on the path answers 000103.
+ */
+export function registerPartnerApi(app: FastifyInstance, routes: Route[], deps: PartnerApiDeps): void {
+  for (const route of routes) {
+    const name = route.endpoint.name;
+    app.post(route.endpoint.path, async (request, reply) => {
+      const started = performance.now();
+      let code = route.endpoint.successCode ?? 'null';
+      try {
+        const raw = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
+        const { merchant } = await authenticate(request, raw, deps);
+        const input = parseInput(route.endpoint, raw);
+        const obj = await route.handle({ ...deps.ctx, merchant }, input);
+        return sendJson(reply, successBody(route.endpoint, obj));
+      } catch (error) {
+        const { body, errorCode } = errorResponse(error, request, reply);
+        code = errorCode;
+        return sendJson(reply, body);
+      } finally {
+        deps.metrics.observe(name, code, (performance.now() - started) / 1000);
+      }
+    });
+    app.route({
+      method: ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
+      url: route.endpoint.path,
+      handler: async (_request, reply) => sendJson(reply, errorBody('000103', `This https request method is not supported: use POST`)),
+    });
+  }
+}
+
+export function sendJson(reply: FastifyReply, body: string): FastifyReply {
+  return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(body);
+}
+
+/** ApiError to its code; anything else is logged with the request id and answered 000001. */
+export function errorResponse(error: unknown, request: FastifyRequest, reply: FastifyReply): { body: string; errorCode: string } {
+  if (error instanceof RateLimitedError) {
+    reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
+  }
+  if (error instanceof ApiError) return { body: errorBody(error.code, error.message), errorCode: error.code };
+  request.log.error({ err: error, reqId: request.id }, 'unexpected error');
+  return { body: errorBody('000001', `Server error (request id ${request.id})`), errorCode: '000001' };
+}

@@ -1,0 +1,15 @@
+export { loadConfig, ConfigError, type Config } from './config.js';
+export { startServer, VERSION, type RunningServer, type StartOptions } from './server.js';
+export { openRuntime, prepareDatabase, ensureDemoMerchant, bundledPriceList, DEMO_BALANCE, type Runtime } from './runtime.js';
+export { connect, isPostgresUrl, type Db } from './db/connect.js';
+export { migrate } from './db/migrate.js';
+export { createMerchant, type CreateMerchantInput, type CreatedMerchant } from './domain/merchants/create.js';
+export { depositFunds } from './domain/merchants/deposit.js';
+export { listMerchants } from './domain/merchants/list.js';
+export { importCatalog, readCatalogFile } from './domain/catalog/import.js';
+export { parsePriceList } from './domain/catalog/price-list.js';
+export { ledgerSum } from './domain/ledger.js';
+export { ApiError } from './domain/errors.js';
+export { invalidBlocklistEntries } from './http/ip-blocklist.js';
+export type { ServiceContext } from './domain/context.js';
+export { systemClock, type Clock } from './lib/clock.js';

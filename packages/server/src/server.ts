@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { formatUnits } from '@esimkit/contract';
+import { loadConfig, type Config } from './config.js';
+import { buildApp } from './http/app.js';
+import type { Clock } from './lib/clock.js';
+import { ensureDemoMerchant, openRuntime, prepareDatabase, type Runtime } from './runtime.js';
+
+export const VERSION = '0.1.0';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  runtime: Runtime;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config?: Config;
+  clock?: Clock;
+  logger?: boolean | Record<string, unknown>;
+  /** Where start-up lines (demo credentials) go; default stdout. */
+  print?: (line: string) => void;
+}
+
+/** Everything `esimkit serve` does: open, migrate, seed, listen. */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const config = options.config ?? loadConfig();
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const runtime = await openRuntime(config, options.clock);
+  try {
+    const { seeded } = await prepareDatabase(runtime.ctx);
+    if (seeded) print(`Catalogue seeded with ${seeded} packages.`);
+    const demo = await ensureDemoMerchant(runtime.ctx);
+    if (demo) {
+      print(`Demo merchant ${demo.created ? 'created' : 'ready'} (sandbox mode):`);
+      print(`  RT-AccessCode: ${demo.accessCode}`);
+      print(`  SecretKey:     ${demo.secretKey}`);
+      if (demo.created) print(`  Balance:       ${formatUnits(demo.balance)} of test funds`);
+    }
+    const app = await buildApp({ ...runtime, version: VERSION, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+    const address = await app.listen({ port: config.port, host: config.host });
+    print(`esimkit ${VERSION} listening on ${address} (${config.mode} mode, ${runtime.ctx.db.dialect.name})`);
+    return {
+      app,
+      runtime,
+      url: address,
+      async close() {
+        await app.close();
+        await runtime.close();
+      },
+    };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}
