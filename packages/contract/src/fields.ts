@@ -19,3 +19,19 @@ export const LocationCode = z
   .min(2)
   .max(32)
   .describe('ISO 3166-1 alpha-2 country code, a region code (`EU-42`), `!RG` (regional) or `!GL` (global)');
+
+/** Money as clients send it: a number, or a string of digits (the top-up doc types amount as String). */
+export const MoneyInput = z
+  .union([z.number().int().min(0), z.string().regex(/^\d{1,15}$/, 'must be a whole number of units').transform(Number)])
+  .describe('Amount in 1/10,000 USD (10000 = $1.00)');
+
+/** `esimTranNo` or `iccid`: lifecycle operations take either (esimTranNo recommended). */
+export const EsimRef = z.object({
+  esimTranNo: EsimTranNo.optional(),
+  iccid: Iccid.optional(),
+});
+
+export const Pager = z.object({
+  pageNum: z.number().int().optional().describe('Page number, 1-10000 (default 1)'),
+  pageSize: z.number().int().optional().describe('Page size, clamped to 5-500 (default 20)'),
+});

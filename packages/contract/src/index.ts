@@ -9,3 +9,5 @@ export { PackageItem, LocationNetwork, Operator } from './endpoints/package-list
 export { LocationItem, SubLocation } from './endpoints/location-list.js';
 export * from './envelope.js';
 export * from './openapi.js';
+export { EsimItem, EsimPackage } from './endpoints/esim-query.js';
+export { PackageInfo } from './endpoints/esim-order.js';

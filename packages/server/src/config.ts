@@ -4,23 +4,46 @@ import { z } from 'zod';
 // together so an operator fixes them in one go.
 const Mode = z.enum(['sandbox', 'production']);
 
+/**
+ * A whole number written in decimal digits. `z.coerce.number()` would take `0x50`, `1e3` and,
+ * worse, a blank value as 0 (a random port).
+ */
+function wholeNumber(min: number, max: number = Number.MAX_SAFE_INTEGER) {
+  const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\d+$/, `must be a whole number ${range}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be a whole number ${range}`).max(max, `must be a whole number ${range}`));
+}
+
 const EnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: wholeNumber(0, 65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).default('./data/esimkit.db'),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
-  PUBLIC_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
+  // z.url() alone takes any scheme, `localhost:8080` included (scheme "localhost:").
+  PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional(),
   ESIMKIT_MODE: Mode.default('sandbox'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest request body accepted, in bytes. */
-  BODY_LIMIT: z.coerce.number().int().min(1024).default(64 * 1024),
+  BODY_LIMIT: wholeNumber(1024).default(64 * 1024),
   /** How far RT-Timestamp may be from now, and how long a RequestID is remembered. */
-  SIGNATURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+  SIGNATURE_WINDOW_SECONDS: wholeNumber(1).default(300),
   /** Price list imported on first start when the catalogue is empty; "none" to start empty. */
   SEED_CATALOG: z.string().optional(),
+  /** Time from order to allocated profiles (the live service takes 3-30 s). */
+  ALLOCATION_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(100),
+  /** SM-DP+ address written into activation codes (`LPA:1$<address>$<matching id>`). */
+  SMDP_ADDRESS: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, 'must be a host name')
+    .default('smdp.esimkit.dev'),
+  /** Run the background job runner in this process (allocation, webhooks, sweeps). */
+  JOB_RUNNER: z.enum(['on', 'off']).default('on'),
 });
 
 export type Mode = z.infer<typeof Mode>;
@@ -36,6 +59,9 @@ export interface Config {
   bodyLimit: number;
   signatureWindowMs: number;
   seedCatalog: string | undefined;
+  allocationDelayMs: number;
+  smdpAddress: string;
+  jobRunner: boolean;
 }
 
 export class ConfigError extends Error {
@@ -44,9 +70,22 @@ export class ConfigError extends Error {
   }
 }
 
-/** Empty variables count as unset, as a shell `FOO=` usually means. */
+/**
+ * Empty variables count as unset, as a shell `FOO=` usually means; so do blank ones. Values
+ * are trimmed (`PORT=" 8080"` from a quoted .env line is still port 8080).
+ */
 function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
+  return Object.fromEntries(
+    Object.entries(env)
+      .map(([k, v]) => [k, v?.trim()] as const)
+      .filter(([, v]) => v !== undefined && v !== ''),
+  ) as Record<string, string>;
+}
+
+/** The URL a server on host:port is reached at, when PUBLIC_URL does not say. */
+export function defaultPublicUrl(host: string, port: number): string {
+  const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${port}`;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -55,17 +94,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const e = parsed.data;
-  const displayHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
-    publicUrl: (e.PUBLIC_URL ?? `http://${displayHost}:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrl: (e.PUBLIC_URL ?? defaultPublicUrl(e.HOST, e.PORT)).replace(/\/+$/, ''),
     mode: e.ESIMKIT_MODE,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     signatureWindowMs: e.SIGNATURE_WINDOW_SECONDS * 1000,
     seedCatalog: e.SEED_CATALOG,
+    allocationDelayMs: e.ALLOCATION_DELAY_MS,
+    smdpAddress: e.SMDP_ADDRESS,
+    jobRunner: e.JOB_RUNNER === 'on',
   };
 }

@@ -6,9 +6,13 @@ import { migrate } from './db/migrate.js';
 import type { ServiceContext } from './domain/context.js';
 import { catalogIsEmpty, importCatalog, readCatalogFile } from './domain/catalog/import.js';
 import { createMerchant, type CreatedMerchant } from './domain/merchants/create.js';
+import { randomHex } from './lib/random.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './http/rate-limit.js';
 import { MemoryReplayGuard, RedisReplayGuard, type ReplayGuard } from './http/replay-guard.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { jobHandlers } from './jobs/handlers.js';
+import { JobRunner } from './jobs/runner.js';
+import { SimulatedSmdp } from './sim/smdp.js';
 
 /** The price list shipped with esimkit (a copy of the shared eSIM Access price list). */
 export const bundledPriceList = fileURLToPath(new URL('../seed/esimaccess-pricelist.csv', import.meta.url));
@@ -18,6 +22,8 @@ export const DEMO_BALANCE = 10_000_000;
 
 export interface Runtime {
   ctx: ServiceContext;
+  /** Background jobs of this process (started by the server when JOB_RUNNER is on). */
+  jobs: JobRunner;
   rateLimiter: RateLimiter;
   replayGuard: ReplayGuard;
   redis: Redis | undefined;
@@ -28,12 +34,17 @@ export interface Runtime {
 export async function openRuntime(config: Config, clock: Clock = systemClock): Promise<Runtime> {
   const db: Db = connect(config.databaseUrl);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
+  const ctx: ServiceContext = { db, clock, config };
+  const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(db, config.smdpAddress) }));
+  ctx.wakeJobs = () => jobs.wake();
   return {
-    ctx: { db, clock, config },
+    ctx,
+    jobs,
     rateLimiter: redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter(),
     replayGuard: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(),
     redis,
     async close() {
+      await jobs.stop();
       redis?.disconnect();
       await db.close();
     },
@@ -55,31 +66,64 @@ export async function prepareDatabase(ctx: ServiceContext): Promise<{ migrations
 /**
  * In sandbox mode there is always a demo merchant, made on first start with test funds.
  * Returns its credentials (made now or earlier); undefined in production mode.
+ *
+ * Several instances may start at once on a fresh database: the `demo_merchant` marker is
+ * claimed first (insert, do nothing on conflict) with credentials chosen up front, and only
+ * the instance that claimed it creates the merchant. The others wait for that merchant, so
+ * every instance prints the same credentials and there is one demo merchant.
  */
 export async function ensureDemoMerchant(ctx: ServiceContext): Promise<(CreatedMerchant & { created: boolean }) | undefined> {
   if (ctx.config.mode !== 'sandbox') return undefined;
-  const marker = await ctx.db.kysely.selectFrom('meta').select('value').where('key', '=', 'demo_merchant').executeTakeFirst();
-  if (marker) {
-    const row = await ctx.db.kysely.selectFrom('merchants').selectAll().where('access_code', '=', marker.value).executeTakeFirst();
-    if (row) {
-      return {
-        id: Number(row.id),
-        name: row.name,
-        accessCode: row.access_code,
-        secretKey: row.secret_key,
-        signaturePolicy: row.signature_policy,
-        rateLimit: row.rate_limit,
-        rateBurst: row.rate_burst,
-        balance: row.balance,
-        created: false,
-      };
-    }
-  }
-  const merchant = await createMerchant({ ctx, input: { name: 'Demo merchant', balance: DEMO_BALANCE } });
+  const existing = await findDemoMerchant(ctx);
+  if (existing) return { ...existing, created: false };
+
+  const accessCode = randomHex(16);
+  const secretKey = randomHex(16);
   await ctx.db.kysely
     .insertInto('meta')
-    .values({ key: 'demo_merchant', value: merchant.accessCode })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: merchant.accessCode }))
+    .values({ key: 'demo_merchant', value: accessCode })
+    .onConflict((oc) => oc.column('key').doNothing())
     .execute();
+  const marker = await demoMarker(ctx);
+  if (marker === accessCode) {
+    const merchant = await createMerchant({ ctx, input: { name: 'Demo merchant', balance: DEMO_BALANCE, accessCode, secretKey } });
+    return { ...merchant, created: true };
+  }
+
+  // Another instance holds the marker: its merchant appears as soon as it has written it.
+  for (let waited = 0; waited < DEMO_WAIT_MS; waited += 50) {
+    const other = await findDemoMerchant(ctx);
+    if (other) return { ...other, created: false };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // A marker without a merchant (the merchant was deleted, or a start died in between):
+  // make a new demo merchant and point the marker at it.
+  const merchant = await createMerchant({ ctx, input: { name: 'Demo merchant', balance: DEMO_BALANCE, accessCode, secretKey } });
+  await ctx.db.kysely.updateTable('meta').set({ value: accessCode }).where('key', '=', 'demo_merchant').execute();
   return { ...merchant, created: true };
+}
+
+/** How long a start waits for the demo merchant another instance has claimed. */
+const DEMO_WAIT_MS = 5000;
+
+async function demoMarker(ctx: ServiceContext): Promise<string | undefined> {
+  const row = await ctx.db.kysely.selectFrom('meta').select('value').where('key', '=', 'demo_merchant').executeTakeFirst();
+  return row?.value;
+}
+
+async function findDemoMerchant(ctx: ServiceContext): Promise<CreatedMerchant | undefined> {
+  const marker = await demoMarker(ctx);
+  if (marker === undefined) return undefined;
+  const row = await ctx.db.kysely.selectFrom('merchants').selectAll().where('access_code', '=', marker).executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: Number(row.id),
+    name: row.name,
+    accessCode: row.access_code,
+    secretKey: row.secret_key,
+    signaturePolicy: row.signature_policy,
+    rateLimit: row.rate_limit,
+    rateBurst: row.rate_burst,
+    balance: row.balance,
+  };
 }

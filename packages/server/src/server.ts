@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { formatUnits } from '@esimkit/contract';
-import { loadConfig, type Config } from './config.js';
+import { defaultPublicUrl, loadConfig, type Config } from './config.js';
 import { buildApp } from './http/app.js';
 import type { Clock } from './lib/clock.js';
 import { ensureDemoMerchant, openRuntime, prepareDatabase, type Runtime } from './runtime.js';
@@ -38,7 +38,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       if (demo.created) print(`  Balance:       ${formatUnits(demo.balance)} of test funds`);
     }
     const app = await buildApp({ ...runtime, version: VERSION, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+    runtime.ctx.log = app.log;
+    if (config.jobRunner) runtime.jobs.start();
     const address = await app.listen({ port: config.port, host: config.host });
+    // PORT=0 takes any free port; a public URL derived from the config would say :0, so the
+    // flag URLs in package lists would be unreachable. Point it at the port really bound.
+    if (config.port === 0 && config.publicUrl === defaultPublicUrl(config.host, 0)) {
+      const bound = app.server.address();
+      if (bound && typeof bound === 'object') runtime.ctx.config = { ...config, publicUrl: defaultPublicUrl(config.host, bound.port) };
+    }
     print(`esimkit ${VERSION} listening on ${address} (${config.mode} mode, ${runtime.ctx.db.dialect.name})`);
     return {
       app,

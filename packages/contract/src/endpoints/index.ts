@@ -1,8 +1,27 @@
 import { balanceQuery } from './balance-query.js';
+import { esimCancel, esimRevoke, esimSuspend, esimUnsuspend } from './esim-operations.js';
+import { esimOrder } from './esim-order.js';
+import { esimQuery } from './esim-query.js';
+import { esimTopup } from './esim-topup.js';
 import { locationList } from './location-list.js';
 import { packageList } from './package-list.js';
+import { sendSms } from './send-sms.js';
+import { usageQuery } from './usage-query.js';
 
-export { balanceQuery, locationList, packageList };
+export { balanceQuery, esimCancel, esimOrder, esimQuery, esimRevoke, esimSuspend, esimTopup, esimUnsuspend, locationList, packageList, sendSms, usageQuery };
 
 /** Every partner endpoint, in the order the vendor documents them. */
-export const endpoints = [packageList, balanceQuery, locationList] as const;
+export const endpoints = [
+  packageList,
+  esimOrder,
+  esimQuery,
+  esimCancel,
+  esimSuspend,
+  esimUnsuspend,
+  esimRevoke,
+  balanceQuery,
+  esimTopup,
+  sendSms,
+  usageQuery,
+  locationList,
+] as const;

@@ -10,18 +10,29 @@ export interface Dialect {
   addIdColumn<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'>;
   /** Column type for 64-bit integers (money, bytes, epoch milliseconds). */
   bigint: 'bigint' | 'integer';
+  /**
+   * PostgreSQL lets concurrent claimers skip rows another transaction has locked
+   * (`FOR UPDATE SKIP LOCKED`); SQLite has one writer at a time and needs no lock.
+   */
+  skipLocked: boolean;
+  /** True when an error is a unique-constraint violation. */
+  isUniqueViolation(error: unknown): boolean;
 }
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
   addIdColumn: (table) => table.addColumn('id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement()),
   bigint: 'integer',
+  skipLocked: false,
+  isUniqueViolation: (error) => /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(String((error as { code?: unknown })?.code)),
 };
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
   addIdColumn: (table) => table.addColumn('id', 'bigserial', (c: ColumnDefinitionBuilder) => c.primaryKey()),
   bigint: 'bigint',
+  skipLocked: true,
+  isUniqueViolation: (error) => (error as { code?: unknown })?.code === '23505',
 };
 
 export function dialectOf(name: DialectName): Dialect {

@@ -21,6 +21,10 @@ export interface MerchantsTable {
   balance: number;
   balance_updated_at: number;
   created_at: number;
+  /** Sandbox: allocation delay for this merchant's orders (null: the configured default). */
+  allocation_delay_ms: number | null;
+  /** Sandbox: allocation of this merchant's orders fails (and refunds) when 1. */
+  fail_allocations: Generated<number>;
 }
 
 export type LedgerKind = 'deposit' | 'order' | 'refund' | 'topup' | 'adjustment';
@@ -82,7 +86,148 @@ export interface MetaTable {
   value: string;
 }
 
+export type OrderStatus = 'ALLOCATING' | 'GOT_RESOURCE' | 'FAILED';
+
+export interface OrdersTable {
+  id: Generated<number>;
+  order_no: string;
+  merchant_id: number;
+  transaction_id: string;
+  /** Hash of the normalised request: a reused transactionId must carry the same order. */
+  request_hash: string;
+  status: OrderStatus;
+  /** JSON: OrderItem[] (package, count, unit price, periodNum). */
+  items: string;
+  amount: number;
+  esim_count: number;
+  failure_reason: string | null;
+  created_at: number;
+  completed_at: number | null;
+}
+
+export interface EsimsTable {
+  id: Generated<number>;
+  esim_tran_no: string;
+  order_id: number;
+  merchant_id: number;
+  package_code: string;
+  iccid: string;
+  imsi: string;
+  msisdn: string;
+  ac: string;
+  /** Unguessable token naming the public QR image and install page. */
+  public_token: string;
+  pin: string;
+  puk: string;
+  apn: string;
+  esim_status: string;
+  smdp_status: string;
+  eid: string;
+  active_type: number;
+  data_type: number;
+  sms_status: number;
+  /** What the merchant paid for this eSIM (refunded on cancel). */
+  price: number;
+  period_num: number | null;
+  total_volume: number;
+  total_duration: number;
+  order_usage: number;
+  usage_updated_at: number | null;
+  expired_time: number;
+  activated_at: number | null;
+  /** JSON array of DATA_USAGE thresholds already announced (reset by a top-up). */
+  usage_alerts_sent: string;
+  created_at: number;
+}
+
+export interface EsimPackagesTable {
+  id: Generated<number>;
+  esim_id: number;
+  package_code: string;
+  kind: 'BASE' | 'TOPUP';
+  volume: number;
+  duration: number;
+  price: number;
+  /** esimTranNo for the base package, topUpEsimTranNo for a top-up. */
+  tran_no: string;
+  created_at: number;
+}
+
+export interface EsimEventsTable {
+  id: Generated<number>;
+  esim_id: number;
+  merchant_id: number;
+  field: 'esimStatus' | 'smdpStatus';
+  from_value: string | null;
+  to_value: string;
+  /** `merchant` (API call), `system` (allocation, expiry), `device` (sandbox simulator). */
+  actor: string;
+  at: number;
+}
+
+export interface TopupsTable {
+  id: Generated<number>;
+  merchant_id: number;
+  transaction_id: string;
+  request_hash: string;
+  esim_id: number;
+  /** JSON of the top-up answer, returned again for a retried transactionId. */
+  result: string;
+  created_at: number;
+}
+
+export interface SmsMessagesTable {
+  id: Generated<number>;
+  esim_id: number;
+  merchant_id: number;
+  /** `MT` sent to the device (sendSms), `MO` sent from it. */
+  direction: 'MT' | 'MO';
+  message: string;
+  created_at: number;
+}
+
+export interface ProfilesTable {
+  id: Generated<number>;
+  package_code: string;
+  iccid: string;
+  imsi: string;
+  ac: string;
+  /** Reserved by this order (set when the order is accepted). */
+  order_id: number | null;
+  /** Given to this eSIM (set by allocation). */
+  esim_id: number | null;
+  created_at: number;
+}
+
+export interface SequencesTable {
+  name: string;
+  value: number;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  payload: string;
+  /** Due time on the injected clock. */
+  run_at: number;
+  attempts: Generated<number>;
+  locked_by: string | null;
+  /** Lease end on the wall clock: a worker that dies loses its jobs when this passes. */
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+}
+
 export interface Database {
+  orders: OrdersTable;
+  esims: EsimsTable;
+  esim_packages: EsimPackagesTable;
+  esim_events: EsimEventsTable;
+  topups: TopupsTable;
+  sms_messages: SmsMessagesTable;
+  profiles: ProfilesTable;
+  sequences: SequencesTable;
+  jobs: JobsTable;
   merchants: MerchantsTable;
   ledger_entries: LedgerEntriesTable;
   packages: PackagesTable;

@@ -9,6 +9,10 @@ export interface ServiceContext {
   db: Db;
   clock: Clock;
   config: Config;
+  /** Error and warning logs of background work; absent in some scripts. */
+  log?: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /** Tells the job runner of this process that a job was enqueued (saves a poll interval). */
+  wakeJobs?: () => void;
 }
 
 export type MerchantRow = Selectable<MerchantsTable>;

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { flagFile } from '../domain/catalog/countries.js';
 import type { ServiceContext } from '../domain/context.js';
 import { renderDocsPage } from './docs-page.js';
+import { registerInstallPages } from './install-pages.js';
 import { errorBody } from './envelope.js';
 import { MerchantCache } from './merchant-cache.js';
 import { Metrics } from './metrics.js';
@@ -56,6 +57,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const openApi = buildOpenApi(endpoints, { serverUrl: ctx.config.publicUrl, version: deps.version });
   app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(openApi));
   app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderDocsPage(openApi)));
+
+  registerInstallPages(app, ctx);
 
   app.get('/healthz', async (_request, reply) => {
     try {

@@ -2,7 +2,8 @@ import type { PackageItem } from '@esimkit/contract';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { PackagesTable } from '../../db/schema.js';
-import type { ServiceContext } from '../context.js';
+import type { MerchantRow, ServiceContext } from '../context.js';
+import { findOwnedEsim } from '../esims/find.js';
 import { ApiError } from '../errors.js';
 import { countryName, flagUrl } from './countries.js';
 import type { NetworkEntry } from './price-list.js';
@@ -26,9 +27,9 @@ type PackageRecord = Selectable<PackagesTable>;
  *   itself; with type TOPUP the top-ups that reload it (same location family);
  * - `iccid` / `esimTranNo` (type TOPUP): the top-ups for that eSIM's plan.
  */
-export async function listPackages(ctx: ServiceContext, filter: PackageFilter): Promise<z.infer<typeof PackageItem>[]> {
+export async function listPackages(ctx: ServiceContext & { merchant?: MerchantRow }, filter: PackageFilter): Promise<z.infer<typeof PackageItem>[]> {
   const type = filter.type ?? 'BASE';
-  let query = ctx.db.kysely.selectFrom('packages').selectAll().where('type', '=', type);
+  let query = ctx.db.kysely.selectFrom('packages').selectAll().where('type', '=', filter.iccid || filter.esimTranNo ? 'TOPUP' : type);
 
   if (filter.locationCode) {
     const code = filter.locationCode.toUpperCase();
@@ -39,11 +40,14 @@ export async function listPackages(ctx: ServiceContext, filter: PackageFilter): 
 
   const reference = filter.packageCode ?? filter.slug;
   if (filter.iccid || filter.esimTranNo) {
-    // No eSIM exists before the orders feature; an unknown eSIM is answered like another
-    // merchant's, without revealing which.
-    throw new ApiError('310403');
-  }
-  if (reference) {
+    // The top-ups for one of the merchant's eSIMs: its plan's family, if the plan reloads.
+    // Another merchant's eSIM answers 310403 like one that does not exist.
+    if (!ctx.merchant) throw new ApiError('310403');
+    const esim = await findOwnedEsim(ctx.db.kysely, ctx.merchant, filter);
+    const plan = await ctx.db.kysely.selectFrom('packages').selectAll().where('code', '=', esim.package_code).executeTakeFirstOrThrow();
+    if (plan.support_topup_type === 1) return [];
+    query = query.where('location_code', '=', plan.location_code);
+  } else if (reference) {
     if (type === 'BASE') {
       query = query.where((eb) => eb.or([eb('code', '=', reference), eb('slug', '=', reference)]));
     } else {
@@ -53,7 +57,7 @@ export async function listPackages(ctx: ServiceContext, filter: PackageFilter): 
     }
   }
 
-  const rows = await query.orderBy('sort_order').execute();
+  const rows = await query.orderBy('sort_order').orderBy('code').execute();
   return rows.map((row) => renderPackage(row, ctx.config.publicUrl));
 }
 

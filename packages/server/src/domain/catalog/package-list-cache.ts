@@ -1,6 +1,6 @@
 import { RawJson } from '../../lib/raw-json.js';
 import { LruCache } from '../../lib/lru.js';
-import type { ServiceContext } from '../context.js';
+import type { MerchantRow, ServiceContext } from '../context.js';
 import { listPackages, type PackageFilter } from './list-packages.js';
 
 // package/list answers are the hottest read and change only when an operator imports a
@@ -40,15 +40,18 @@ export function invalidatePackageListCache(ctx: ServiceContext): void {
   if (state) state.checkedAt = 0;
 }
 
-export async function cachedPackageList(ctx: ServiceContext, filter: PackageFilter): Promise<RawJson> {
+export async function cachedPackageList(ctx: ServiceContext & { merchant?: MerchantRow }, filter: PackageFilter): Promise<RawJson> {
   // Filters naming an eSIM depend on that eSIM, not only on the catalogue.
   if (filter.iccid || filter.esimTranNo) return new RawJson(JSON.stringify({ packageList: await listPackages(ctx, filter) }));
   const state = await currentState(ctx);
   const key = JSON.stringify([filter.locationCode?.toUpperCase(), filter.type, filter.packageCode, filter.slug]);
   let json = state.answers.get(key);
   if (json === undefined) {
+    const version = state.version;
     json = JSON.stringify({ packageList: await listPackages(ctx, filter) });
-    state.answers.set(key, json);
+    // An import may have been seen while this list was read: an answer read under the old
+    // version must not outlive the clear that import caused.
+    if (state.version === version) state.answers.set(key, json);
   }
   return new RawJson(json);
 }

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { endpoint } from '../endpoint.js';
+import { MoneyInput, OrderNo, PackageCode, Slug, TransactionId } from '../fields.js';
+
+export const PackageInfo = z.object({
+  packageCode: PackageCode.optional().describe('Package code, or a slug'),
+  slug: Slug.optional(),
+  count: z.number().int().min(1).max(30).describe('eSIMs of this package, 1-30'),
+  price: MoneyInput.optional().describe('Unit price (per day for daily plans); checked when given'),
+  periodNum: z.number().int().min(1).max(365).optional().describe('Days of a daily plan, 1-365'),
+});
+
+export const esimOrder = endpoint({
+  name: 'esim.order',
+  path: '/api/v1/open/esim/order',
+  summary: 'Order eSIM profiles; they are allocated asynchronously (ORDER_STATUS webhook, or esim/query by orderNo)',
+  request: z.object({
+    transactionId: TransactionId,
+    amount: MoneyInput.optional().describe('Total of the order; checked when given'),
+    packageInfoList: z.array(PackageInfo).min(1).max(30),
+  }),
+  response: z.object({ orderNo: OrderNo, transactionId: z.string() }),
+  successCode: null,
+  errors: ['310241', '200005', '200006', '200007', '200008', '200011'],
+  invalidParamCode: '200008',
+});

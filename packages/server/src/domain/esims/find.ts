@@ -1,0 +1,36 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, EsimsTable } from '../../db/schema.js';
+import type { MerchantRow } from '../context.js';
+import { ApiError } from '../errors.js';
+
+export type EsimRow = Selectable<EsimsTable>;
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface EsimRefInput {
+  esimTranNo?: string | undefined;
+  iccid?: string | undefined;
+}
+
+/** Lifecycle operations name an eSIM by esimTranNo or iccid; neither is a missing parameter. */
+export function requireEsimRef(input: EsimRefInput, missingCode: '000105' | '200042' = '000105'): EsimRefInput {
+  if (!input.esimTranNo && !input.iccid) throw new ApiError(missingCode, 'Either esimTranNo or iccid is required.');
+  return input;
+}
+
+/**
+ * The merchant's eSIM by esimTranNo (preferred) or ICCID. ICCIDs are reused, so an ICCID
+ * names the merchant's newest eSIM with it. An eSIM that does not exist and one that is
+ * another merchant's get the same answer, 310403, so nothing leaks.
+ */
+export async function findOwnedEsim(db: Executor, merchant: MerchantRow, ref: EsimRefInput): Promise<EsimRow> {
+  let query = db.selectFrom('esims').selectAll().where('merchant_id', '=', merchant.id);
+  query = ref.esimTranNo ? query.where('esim_tran_no', '=', ref.esimTranNo) : query.where('iccid', '=', normaliseIccid(ref.iccid!));
+  const esim = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (!esim) throw new ApiError('310403', 'The ICCID or esimTranNo does not exist.');
+  return esim;
+}
+
+/** Incoming ICCIDs are accepted with a trailing F (field-notes §4); stored ones have none. */
+export function normaliseIccid(iccid: string): string {
+  return iccid.replace(/[fF]$/, '');
+}

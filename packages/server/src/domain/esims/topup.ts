@@ -1,0 +1,136 @@
+import { formatWireTime } from '@esimkit/contract';
+import type { Verb } from '../context.js';
+import { ApiError } from '../errors.js';
+import { newEsimTranNos } from '../identifiers.js';
+import { postLedgerEntry } from '../ledger.js';
+import { requestHash } from '../request-hash.js';
+import { findOwnedEsim, requireEsimRef } from './find.js';
+import { recordStatusChanges } from './transition.js';
+
+export interface TopupInput {
+  esimTranNo?: string | undefined;
+  iccid?: string | undefined;
+  packageCode: string;
+  transactionId: string;
+  amount?: number | undefined;
+  periodNum?: number | undefined;
+}
+
+export interface TopupResult {
+  transactionId: string;
+  iccid: string;
+  topUpEsimTranNo: string;
+  expiredTime: string;
+  totalVolume: number;
+  totalDuration: number;
+  orderUsage: number;
+}
+
+/** States a top-up is allowed in: New, In Use, Depleted (field-notes §6). */
+const TOPUP_STATES = ['GOT_RESOURCE', 'IN_USE', 'USED_UP'];
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * esim/topup: adds a compatible TOPUP package's volume and days, debits the balance, and
+ * brings a depleted eSIM back to IN_USE. A retried transactionId answers the first result
+ * again without a second charge; reused for a different top-up it is refused (200008).
+ */
+export async function topUpEsim({ ctx, input }: Verb<TopupInput>): Promise<TopupResult> {
+  const ref = requireEsimRef(input, '200042');
+  const hash = requestHash({ ...ref, packageCode: input.packageCode, amount: input.amount, periodNum: input.periodNum });
+  const earlier = await findTopup(ctx, input.transactionId);
+  if (earlier) return replayOf(earlier, hash, input.transactionId);
+
+  const db = ctx.db.kysely;
+  const esim = await findOwnedEsim(db, ctx.merchant, ref);
+  const topup = await db
+    .selectFrom('packages')
+    .selectAll()
+    .where('type', '=', 'TOPUP')
+    .where((eb) => eb.or([eb('code', '=', input.packageCode), eb('slug', '=', input.packageCode)]))
+    .orderBy('code')
+    .limit(1)
+    .executeTakeFirst();
+  if (!topup) throw new ApiError('310241', `The packageCode does not exist as a top-up: ${input.packageCode}`);
+  const base = await db.selectFrom('packages').select(['location_code', 'support_topup_type']).where('code', '=', esim.package_code).executeTakeFirstOrThrow();
+  if (base.support_topup_type === 1) throw new ApiError('200008', `The eSIM's plan ${esim.package_code} cannot be topped up.`);
+  if (topup.location_code !== base.location_code) {
+    throw new ApiError('200008', `${topup.code} is not a top-up for this eSIM's plan (${base.location_code}); list them with package/list type TOPUP and its esimTranNo.`);
+  }
+  const dayPass = topup.data_type !== 1;
+  if (input.periodNum !== undefined && !dayPass) throw new ApiError('200008', `periodNum applies to daily top-ups only.`);
+  const periods = dayPass ? (input.periodNum ?? 1) : 1;
+  const price = topup.price * periods;
+  if (input.amount !== undefined && input.amount !== price) {
+    throw new ApiError('200006', `Top-up price amount is wrong: ${topup.code} costs ${price}, the request says ${input.amount}.`);
+  }
+
+  const now = ctx.clock.now();
+  const [topUpEsimTranNo] = await newEsimTranNos(ctx.db, now, 1);
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const current = await tx.selectFrom('esims').selectAll().where('id', '=', esim.id).executeTakeFirstOrThrow();
+      if (!TOPUP_STATES.includes(current.esim_status) || current.expired_time <= now.getTime()) {
+        throw new ApiError('200002', `This operation is not allowed due to the order status: the eSIM is ${current.esim_status}.`);
+      }
+      const addedVolume = topup.volume * periods;
+      const addedDays = topup.duration * periods;
+      // Before activation the validity clock has not started: the days wait in totalDuration.
+      const expiredTime = current.activated_at === null ? current.expired_time : current.expired_time + addedDays * DAY_MS;
+      const status = current.esim_status === 'USED_UP' ? 'IN_USE' : current.esim_status;
+      await tx
+        .updateTable('esims')
+        .set({
+          total_volume: current.total_volume + addedVolume,
+          total_duration: current.total_duration + addedDays,
+          expired_time: expiredTime,
+          esim_status: status,
+          usage_alerts_sent: '[]',
+        })
+        .where('id', '=', current.id)
+        .execute();
+      if (status !== current.esim_status) {
+        await recordStatusChanges(tx, [{ esimId: current.id, merchantId: current.merchant_id, field: 'esimStatus', from: current.esim_status, to: status, actor: 'merchant', at: now }]);
+      }
+      await tx
+        .insertInto('esim_packages')
+        .values({ esim_id: current.id, package_code: topup.code, kind: 'TOPUP', volume: addedVolume, duration: addedDays, price, tran_no: topUpEsimTranNo!, created_at: now.getTime() })
+        .execute();
+      await postLedgerEntry(tx, { merchantId: ctx.merchant.id, amount: -price, kind: 'topup', reference: topUpEsimTranNo!, now });
+      const result: TopupResult = {
+        transactionId: input.transactionId,
+        iccid: current.iccid,
+        topUpEsimTranNo: topUpEsimTranNo!,
+        expiredTime: formatWireTime(new Date(expiredTime)),
+        totalVolume: current.total_volume + addedVolume,
+        totalDuration: current.total_duration + addedDays,
+        orderUsage: current.order_usage,
+      };
+      await tx
+        .insertInto('topups')
+        .values({ merchant_id: ctx.merchant.id, transaction_id: input.transactionId, request_hash: hash, esim_id: current.id, result: JSON.stringify(result), created_at: now.getTime() })
+        .execute();
+      return result;
+    });
+  } catch (error) {
+    if (ctx.db.dialect.isUniqueViolation(error)) {
+      const winner = await findTopup(ctx, input.transactionId);
+      if (winner) return replayOf(winner, hash, input.transactionId);
+    }
+    throw error;
+  }
+}
+
+async function findTopup(ctx: Verb<unknown>['ctx'], transactionId: string) {
+  return ctx.db.kysely
+    .selectFrom('topups')
+    .select(['request_hash', 'result'])
+    .where('merchant_id', '=', ctx.merchant.id)
+    .where('transaction_id', '=', transactionId)
+    .executeTakeFirst();
+}
+
+function replayOf(earlier: { request_hash: string; result: string }, hash: string, transactionId: string): TopupResult {
+  if (earlier.request_hash !== hash) throw new ApiError('200008', `transactionId ${transactionId} was already used for a different top-up.`);
+  return JSON.parse(earlier.result) as TopupResult;
+}

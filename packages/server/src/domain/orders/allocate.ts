@@ -1,0 +1,140 @@
+import type { Selectable } from 'kysely';
+import type { OrdersTable } from '../../db/schema.js';
+import { randomHex } from '../../lib/random.js';
+import type { Profile, ProfileSource } from '../../sim/smdp.js';
+import type { ServiceContext } from '../context.js';
+import { newEsimTranNos } from '../identifiers.js';
+import { postLedgerEntry } from '../ledger.js';
+import { recordStatusChanges, type StatusChange } from '../esims/transition.js';
+import type { OrderItem } from './items.js';
+
+const DAY_MS = 24 * 3600_000;
+
+// Simulated subscriber details every profile carries.
+function pinPuk(): { pin: string; puk: string } {
+  const digits = BigInt(`0x${randomHex(8)}`).toString().padStart(12, '0');
+  return { pin: digits.slice(0, 4), puk: digits.slice(4, 12) };
+}
+
+/**
+ * The allocation job: turns an accepted order into eSIMs with profiles (GOT_RESOURCE,
+ * RELEASED), or, when the sandbox says allocation fails, refunds it. Idempotent: the order
+ * moves out of ALLOCATING in the same transaction that writes its eSIMs, so a job run twice
+ * (a worker died after committing) does nothing the second time.
+ */
+export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, orderId: number): Promise<void> {
+  const order = await ctx.db.kysely.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+  if (!order || order.status !== 'ALLOCATING') return;
+  const merchant = await ctx.db.kysely.selectFrom('merchants').select('fail_allocations').where('id', '=', order.merchant_id).executeTakeFirstOrThrow();
+  if (merchant.fail_allocations) return failOrder(ctx, order, 'allocation failed (sandbox fault)');
+
+  const items = JSON.parse(order.items) as OrderItem[];
+  const codes = [...new Set(items.map((i) => i.packageCode))];
+  const packages = new Map(
+    (await ctx.db.kysely.selectFrom('packages').selectAll().where('code', 'in', codes).execute()).map((p) => [p.code, p]),
+  );
+  const reserved = await ctx.db.kysely
+    .selectFrom('profiles')
+    .selectAll()
+    .where('order_id', '=', order.id)
+    .where('esim_id', 'is', null)
+    .orderBy('id')
+    .execute();
+  const mintedNeeded = items.filter((i) => !reserved.some((p) => p.package_code === i.packageCode)).reduce((n, i) => n + i.count, 0);
+  const minted = mintedNeeded ? await smdp.mint(mintedNeeded) : [];
+  const now = ctx.clock.now();
+  const tranNos = await newEsimTranNos(ctx.db, now, order.esim_count);
+
+  await ctx.db.kysely.transaction().execute(async (tx) => {
+    const claimed = await tx
+      .updateTable('orders')
+      .set({ status: 'GOT_RESOURCE', completed_at: now.getTime() })
+      .where('id', '=', order.id)
+      .where('status', '=', 'ALLOCATING')
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) return;
+
+    const rows = [];
+    const inventoryIds: (number | null)[] = [];
+    let next = 0;
+    for (const item of items) {
+      const pkg = packages.get(item.packageCode)!;
+      const pool = reserved.filter((p) => p.package_code === item.packageCode);
+      for (let i = 0; i < item.count; i++) {
+        const fromPool = pool[i];
+        const profile: Profile = fromPool ?? minted.shift()!;
+        inventoryIds.push(fromPool ? fromPool.id : null);
+        const periods = item.periodNum ?? 1;
+        rows.push({
+          esim_tran_no: tranNos[next++]!,
+          order_id: order.id,
+          merchant_id: order.merchant_id,
+          package_code: pkg.code,
+          iccid: profile.iccid,
+          imsi: profile.imsi,
+          msisdn: '',
+          ac: profile.ac,
+          public_token: randomHex(16),
+          ...pinPuk(),
+          apn: 'esimkit',
+          esim_status: 'GOT_RESOURCE',
+          smdp_status: 'RELEASED',
+          eid: '',
+          active_type: pkg.active_type,
+          data_type: pkg.data_type,
+          sms_status: pkg.sms_status,
+          price: item.unitPrice,
+          period_num: item.periodNum,
+          total_volume: pkg.volume * periods,
+          total_duration: pkg.duration * periods,
+          order_usage: 0,
+          usage_updated_at: null,
+          expired_time: now.getTime() + pkg.unused_valid_time * DAY_MS,
+          activated_at: null,
+          usage_alerts_sent: '[]',
+          created_at: now.getTime(),
+        });
+      }
+    }
+    const inserted = await tx.insertInto('esims').values(rows).returning(['id', 'esim_tran_no', 'package_code', 'price', 'total_volume', 'total_duration']).execute();
+    await tx
+      .insertInto('esim_packages')
+      .values(
+        inserted.map((e) => ({
+          esim_id: e.id,
+          package_code: e.package_code,
+          kind: 'BASE' as const,
+          volume: e.total_volume,
+          duration: e.total_duration,
+          price: e.price,
+          tran_no: e.esim_tran_no,
+          created_at: now.getTime(),
+        })),
+      )
+      .execute();
+    const changes: StatusChange[] = inserted.flatMap((e) => [
+      { esimId: e.id, merchantId: order.merchant_id, field: 'esimStatus' as const, from: null, to: 'GOT_RESOURCE', actor: 'system' as const, at: now },
+      { esimId: e.id, merchantId: order.merchant_id, field: 'smdpStatus' as const, from: null, to: 'RELEASED', actor: 'system' as const, at: now },
+    ]);
+    await recordStatusChanges(tx, changes);
+    for (const [i, profileId] of inventoryIds.entries()) {
+      if (profileId !== null) await tx.updateTable('profiles').set({ esim_id: inserted[i]!.id }).where('id', '=', profileId).execute();
+    }
+  });
+}
+
+/** Marks the order failed, refunds it through the ledger and frees its reserved profiles. */
+export async function failOrder(ctx: ServiceContext, order: Selectable<OrdersTable>, reason: string): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.db.kysely.transaction().execute(async (tx) => {
+    const claimed = await tx
+      .updateTable('orders')
+      .set({ status: 'FAILED', failure_reason: reason, completed_at: now.getTime() })
+      .where('id', '=', order.id)
+      .where('status', '=', 'ALLOCATING')
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) return;
+    await postLedgerEntry(tx, { merchantId: order.merchant_id, amount: order.amount, kind: 'refund', reference: order.order_no, note: reason, now });
+    await tx.updateTable('profiles').set({ order_id: null }).where('order_id', '=', order.id).where('esim_id', 'is', null).execute();
+  });
+}

@@ -1,0 +1,96 @@
+import type { Selectable } from 'kysely';
+import type { OrdersTable } from '../../db/schema.js';
+import { enqueueJob } from '../../jobs/queue.js';
+import type { Verb } from '../context.js';
+import { ApiError } from '../errors.js';
+import { newOrderNo } from '../identifiers.js';
+import { hasInventory, reserveProfiles } from '../inventory/reserve.js';
+import { postLedgerEntry } from '../ledger.js';
+import { requestHash } from '../request-hash.js';
+import { priceOrder, type PackageInfoInput } from './items.js';
+
+export interface PlaceOrderInput {
+  transactionId: string;
+  amount?: number | undefined;
+  packageInfoList: PackageInfoInput[];
+}
+
+export interface PlacedOrder {
+  orderNo: string;
+  transactionId: string;
+}
+
+export const ALLOCATE_ORDER = 'allocate-order';
+
+/**
+ * esim/order. One transaction claims the transactionId, reserves inventory profiles,
+ * debits the ledger and enqueues allocation; any refusal rolls all of it back. The same
+ * transactionId with the same body answers the first result again (no second charge);
+ * with another body it is refused with 200008 (field-notes §8).
+ */
+export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise<PlacedOrder> {
+  const hash = requestHash({ amount: input.amount, packageInfoList: input.packageInfoList });
+  const earlier = await findOrderByTransaction(ctx, input.transactionId);
+  if (earlier) return replayOf(earlier, hash);
+
+  const { items, total, count } = await priceOrder(ctx.db.kysely, input.packageInfoList);
+  if (input.amount !== undefined && input.amount !== total) {
+    throw new ApiError('200006', `Total order price amount is wrong: the packages cost ${total}, the order says ${input.amount}.`);
+  }
+
+  const now = ctx.clock.now();
+  const orderNo = await newOrderNo(ctx.db, now);
+  const delay = ctx.merchant.allocation_delay_ms ?? ctx.config.allocationDelayMs;
+  try {
+    await ctx.db.kysely.transaction().execute(async (tx) => {
+      const order = await tx
+        .insertInto('orders')
+        .values({
+          order_no: orderNo,
+          merchant_id: ctx.merchant.id,
+          transaction_id: input.transactionId,
+          request_hash: hash,
+          status: 'ALLOCATING',
+          items: JSON.stringify(items),
+          amount: total,
+          esim_count: count,
+          failure_reason: null,
+          created_at: now.getTime(),
+          completed_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const orderId = Number(order.id);
+      await postLedgerEntry(tx, { merchantId: ctx.merchant.id, amount: -total, kind: 'order', reference: orderNo, now });
+      for (const item of items) {
+        if (await hasInventory(tx, item.packageCode)) await reserveProfiles(tx, ctx.db.dialect, item.packageCode, orderId, item.count);
+      }
+      await enqueueJob(tx, { kind: ALLOCATE_ORDER, payload: { orderId }, runAt: new Date(now.getTime() + delay), now });
+    });
+  } catch (error) {
+    // A concurrent request with the same transactionId committed first.
+    if (ctx.db.dialect.isUniqueViolation(error)) {
+      const winner = await findOrderByTransaction(ctx, input.transactionId);
+      if (winner) return replayOf(winner, hash);
+    }
+    throw error;
+  }
+  ctx.wakeJobs?.();
+  return { orderNo, transactionId: input.transactionId };
+}
+
+async function findOrderByTransaction(ctx: Verb<unknown>['ctx'], transactionId: string) {
+  return ctx.db.kysely
+    .selectFrom('orders')
+    .selectAll()
+    .where('merchant_id', '=', ctx.merchant.id)
+    .where('transaction_id', '=', transactionId)
+    .executeTakeFirst();
+}
+
+function replayOf(order: Selectable<OrdersTable>, hash: string): PlacedOrder {
+  if (order.request_hash !== hash) {
+    throw new ApiError('200008', `transactionId ${order.transaction_id} was already used for a different order (${order.order_no}).`);
+  }
+  return { orderNo: order.order_no, transactionId: order.transaction_id };
+}

@@ -1,0 +1,11 @@
+import { allocateOrder } from '../domain/orders/allocate.js';
+import { ALLOCATE_ORDER } from '../domain/orders/place.js';
+import type { ProfileSource } from '../sim/smdp.js';
+import type { JobHandler } from './runner.js';
+
+/** The job catalogue: every kind of background work and the handler that does it. */
+export function jobHandlers(deps: { smdp: ProfileSource }): Record<string, JobHandler> {
+  return {
+    [ALLOCATE_ORDER]: (ctx, payload: { orderId: number }) => allocateOrder(ctx, deps.smdp, payload.orderId),
+  };
+}

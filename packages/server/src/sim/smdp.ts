@@ -1,0 +1,46 @@
+import { randomInt } from 'node:crypto';
+import type { Db } from '../db/connect.js';
+import { nextSequence } from '../db/sequences.js';
+import { luhnCheckDigit } from '../lib/identifiers.js';
+import { randomHex } from '../lib/random.js';
+
+/** A downloadable profile as an SM-DP+ hands it out. */
+export interface Profile {
+  iccid: string;
+  imsi: string;
+  ac: string;
+}
+
+/**
+ * Where profiles come from. The simulated SM-DP+ mints them; an operator's imported
+ * inventory hands out rows it holds; a real SM-DP+ (GSMA ES2+) can be plugged in here.
+ */
+export interface ProfileSource {
+  mint(count: number): Promise<Profile[]>;
+}
+
+// ICCID: 89 (telecom) + 852 (country code) + 42 (issuer) + 11-digit serial + Luhn = 19 digits.
+// The serial comes from a database sequence, so two eSIMs never get the same minted ICCID.
+const ICCID_PREFIX = '8985242';
+// IMSI: MCC 454 + MNC 42 + 10-digit MSIN (15 digits).
+const IMSI_PREFIX = '45442';
+
+export class SimulatedSmdp implements ProfileSource {
+  constructor(
+    private readonly db: Db,
+    private readonly address: string,
+  ) {}
+
+  async mint(count: number): Promise<Profile[]> {
+    const first = await nextSequence(this.db, 'iccid', count);
+    return Array.from({ length: count }, (_, i) => {
+      const body = ICCID_PREFIX + String(first + i).padStart(11, '0');
+      const matchingId = randomHex(16).toUpperCase();
+      return {
+        iccid: body + luhnCheckDigit(body),
+        imsi: IMSI_PREFIX + String(randomInt(0, 1e10)).padStart(10, '0'),
+        ac: `LPA:1$${this.address}$${matchingId}`,
+      };
+    });
+  }
+}
