@@ -1,5 +1,6 @@
 import { ConfigError, startServer, VERSION } from '@esimkit/server';
 import { Command } from 'commander';
+import { registerInventoryCommands } from './commands/inventory.js';
 import { registerOperatorCommands } from './commands/operator.js';
 
 const program = new Command()
@@ -21,6 +22,7 @@ program
   });
 
 registerOperatorCommands(program);
+registerInventoryCommands(program);
 
 try {
   await program.parseAsync(process.argv);
