@@ -3,11 +3,13 @@ import { esimCancel, esimRevoke, esimSuspend, esimUnsuspend } from './esim-opera
 import { esimOrder } from './esim-order.js';
 import { esimQuery } from './esim-query.js';
 import { esimTopup } from './esim-topup.js';
+import { esimSmsList, esimTimeline } from './esimkit-extensions.js';
 import { locationList } from './location-list.js';
 import { packageList } from './package-list.js';
 import { sendSms } from './send-sms.js';
 import { usageQuery } from './usage-query.js';
 
+export { esimSmsList, esimTimeline };
 export { balanceQuery, esimCancel, esimOrder, esimQuery, esimRevoke, esimSuspend, esimTopup, esimUnsuspend, locationList, packageList, sendSms, usageQuery };
 
 /** Every partner endpoint, in the order the vendor documents them. */
@@ -25,3 +27,6 @@ export const endpoints = [
   usageQuery,
   locationList,
 ] as const;
+
+/** esimkit's own endpoints (same auth and envelope, outside the vendor namespace). */
+export const extensionEndpoints = [esimSmsList, esimTimeline] as const;

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { buildOpenApi, endpoints } from '@esimkit/contract';
+import { buildOpenApi, endpoints, extensionEndpoints } from '@esimkit/contract';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { flagFile } from '../domain/catalog/countries.js';
@@ -54,7 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     signatureWindowMs: ctx.config.signatureWindowMs,
   });
 
-  const openApi = buildOpenApi(endpoints, { serverUrl: ctx.config.publicUrl, version: deps.version });
+  const openApi = buildOpenApi([...endpoints, ...extensionEndpoints], { serverUrl: ctx.config.publicUrl, version: deps.version });
   app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(openApi));
   app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderDocsPage(openApi)));
 

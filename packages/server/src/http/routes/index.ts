@@ -4,6 +4,7 @@ import { esimCancelRoute, esimRevokeRoute, esimSuspendRoute, esimUnsuspendRoute 
 import { esimOrderRoute } from './esim-order.js';
 import { esimQueryRoute } from './esim-query.js';
 import { esimTopupRoute } from './esim-topup.js';
+import { esimSmsListRoute, esimTimelineRoute } from './esimkit-extensions.js';
 import { locationListRoute } from './location-list.js';
 import { packageListRoute } from './package-list.js';
 import { sendSmsRoute } from './send-sms.js';
@@ -23,4 +24,6 @@ export const partnerRoutes: Route[] = [
   sendSmsRoute,
   usageQueryRoute,
   locationListRoute,
+  esimSmsListRoute,
+  esimTimelineRoute,
 ] as Route[];
