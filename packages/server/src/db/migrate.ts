@@ -18,7 +18,10 @@ export async function migrate(db: Db): Promise<string[]> {
       return out;
     },
   };
-  const migrator = new Migrator({ db: db.kysely, provider });
+  // Kysely looks for its own bookkeeping tables across every schema; naming ours keeps
+  // databases that hold several esimkit schemas (tests, staging) apart.
+  const migrationTableSchema = db.schema ?? (db.dialect.name === 'postgres' ? 'public' : undefined);
+  const migrator = new Migrator({ db: db.kysely, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, JobRunner, loadConfig, type ServiceContext } from '../src/index.js';
+import { enqueueJob } from '../src/jobs/queue.js';
+import { call, paths, startTestServer, type TestServer } from './support/harness.js';
+
+// The job queue behind allocation: at-least-once, leases that expire with a dead worker, and
+// no job taken by two workers at once.
+const ORDER = '/api/v1/open/esim/order';
+const QUERY = '/api/v1/open/esim/query';
+
+async function waitForAllocation(server: TestServer, accessCode: string, orderNo: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await call(server, QUERY, { orderNo }, { accessCode });
+    if (result.json.success) return result.json.obj;
+    if (result.json.errorCode !== '200010' || Date.now() > deadline) throw new Error(`allocation did not finish: ${result.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('allocation across a restart', () => {
+  let first: TestServer | undefined;
+  let second: TestServer | undefined;
+  afterAll(async () => {
+    await second?.close();
+  });
+
+  it('allocates after the accepting process stopped before its job ran', async () => {
+    first = await startTestServer({ env: { ALLOCATION_DELAY_MS: '300' } });
+    const merchant = await first.merchant({ balance: 10_000_000 });
+    const order = await call(first, ORDER, { transactionId: 'restart-1', packageInfoList: [{ packageCode: 'JP_1_7', count: 3 }] }, { accessCode: merchant.accessCode });
+    expect(order.json.success).toBe(true);
+    // Stop the server (and its job runner) without dropping the database.
+    await first.app.close();
+    await first.runtime.close();
+    second = await startTestServer({ databaseUrl: first.databaseUrl, env: { ALLOCATION_DELAY_MS: '0' } });
+    const obj = await waitForAllocation(second, merchant.accessCode, order.json.obj.orderNo);
+    expect(obj.esimList).toHaveLength(3);
+  });
+
+  it('takes over a job whose worker died holding it, once the lease has passed', async () => {
+    const server = second!;
+    const merchant = await server.merchant({ balance: 10_000_000 });
+    const db = server.runtime.ctx.db.kysely;
+    await server.runtime.jobs.stop();
+    const order = await call(server, ORDER, { transactionId: 'dead-worker', packageInfoList: [{ packageCode: 'JP_1_7', count: 1 }] }, { accessCode: merchant.accessCode });
+    expect(order.json.success).toBe(true);
+    // A worker claimed the job and died: its lease runs for another 400 ms.
+    await db.updateTable('jobs').set({ locked_by: 'dead-worker', locked_until: Date.now() + 400, attempts: 1 }).execute();
+    server.runtime.jobs.start();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const during = await call(server, QUERY, { orderNo: order.json.obj.orderNo }, { accessCode: merchant.accessCode });
+    expect(during.json.errorCode).toBe('200010');
+    const obj = await waitForAllocation(server, merchant.accessCode, order.json.obj.orderNo);
+    expect(obj.esimList).toHaveLength(1);
+    const left = await db.selectFrom('jobs').selectAll().execute();
+    expect(left).toHaveLength(0);
+  });
+
+  it('does nothing when an allocation job runs a second time', async () => {
+    const server = second!;
+    const merchant = await server.merchant({ balance: 10_000_000 });
+    const order = await call(server, ORDER, { transactionId: 'twice', packageInfoList: [{ packageCode: 'JP_1_7', count: 2 }] }, { accessCode: merchant.accessCode });
+    const first = await waitForAllocation(server, merchant.accessCode, order.json.obj.orderNo);
+    const db = server.runtime.ctx.db.kysely;
+    const row = await db.selectFrom('orders').select('id').where('order_no', '=', order.json.obj.orderNo).executeTakeFirstOrThrow();
+    await enqueueJob(db, { kind: 'allocate-order', payload: { orderId: row.id }, runAt: new Date(0), now: new Date() });
+    await server.runtime.jobs.drain();
+    const again = await call(server, QUERY, { orderNo: order.json.obj.orderNo }, { accessCode: merchant.accessCode });
+    expect(again.json.obj.esimList.map((e: { iccid: string }) => e.iccid)).toEqual(first.esimList.map((e: { iccid: string }) => e.iccid));
+    const esims = await db.selectFrom('esims').select('id').where('order_id', '=', row.id).execute();
+    expect(esims).toHaveLength(2);
+    const merchantId = (await db.selectFrom('merchants').select('id').where('access_code', '=', merchant.accessCode).executeTakeFirstOrThrow()).id;
+    const entries = await db.selectFrom('ledger_entries').select(['kind', 'amount']).where('merchant_id', '=', merchantId).orderBy('id').execute();
+    expect(entries.map((e) => e.kind)).toEqual(['deposit', 'order']);
+    const balance = await call(server, paths.balance, '{}', { accessCode: merchant.accessCode });
+    expect(balance.json.obj.balance).toBe(10_000_000 + entries[1]!.amount);
+  });
+});
+
+describe('two workers on one queue', () => {
+  let server: TestServer;
+  let contexts: ServiceContext[] = [];
+  beforeAll(async () => {
+    server = await startTestServer({ env: { JOB_RUNNER: 'off' } });
+  });
+  afterAll(async () => {
+    for (const ctx of contexts) await ctx.db.close();
+    await server?.close();
+  });
+
+  it('never runs one job in two workers', async () => {
+    const config = loadConfig({ DATABASE_URL: server.databaseUrl, LOG_LEVEL: 'silent' });
+    contexts = [0, 1].map(() => ({ db: connect(server.databaseUrl), clock: { now: () => new Date() }, config }));
+    const db = server.runtime.ctx.db.kysely;
+    for (let i = 0; i < 300; i++) await enqueueJob(db, { kind: 'probe', payload: { n: i }, runAt: new Date(0), now: new Date() });
+    const seen: { n: number; worker: number }[] = [];
+    const runners = contexts.map(
+      (ctx, worker) =>
+        new JobRunner(
+          ctx,
+          {
+            probe: async (_ctx, payload: { n: number }) => {
+              seen.push({ n: payload.n, worker });
+              await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+            },
+          },
+          { batch: 7 },
+        ),
+    );
+    await Promise.all(runners.map((r) => r.drain()));
+    expect(seen).toHaveLength(300);
+    expect(new Set(seen.map((s) => s.n)).size).toBe(300);
+    expect(await db.selectFrom('jobs').selectAll().execute()).toHaveLength(0);
+  });
+
+  it('retries a failing job with backoff and keeps its error', async () => {
+    const db = server.runtime.ctx.db.kysely;
+    await enqueueJob(db, { kind: 'flaky', payload: {}, runAt: new Date(0), now: new Date() });
+    let calls = 0;
+    const runner = new JobRunner(server.runtime.ctx, {
+      flaky: async () => {
+        calls += 1;
+        if (calls < 3) throw new Error(`flake ${calls}`);
+      },
+    });
+    await runner.drain();
+    const pending = await db.selectFrom('jobs').selectAll().where('kind', '=', 'flaky').executeTakeFirstOrThrow();
+    expect(pending.last_error).toContain('flake 1');
+    expect(pending.run_at).toBeGreaterThan(Date.now() - 1000);
+    const deadline = Date.now() + 5000;
+    while (calls < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await runner.drain();
+    }
+    expect(calls).toBe(3);
+    expect(await db.selectFrom('jobs').selectAll().where('kind', '=', 'flaky').execute()).toHaveLength(0);
+  });
+});
