@@ -7,7 +7,9 @@ export type JobHandler = (ctx: ServiceContext, payload: any, job: Job) => Promis
 export interface RunnerOptions {
   /** How often to look for due jobs when idle. */
   pollMs?: number;
-  /** Jobs leased per round. */
+  /** Most jobs in flight at once in this process. */
+  concurrency?: number;
+  /** Most jobs leased in one claim. */
   batch?: number;
   /** How long a lease lasts before another worker may take the job over. */
   leaseMs?: number;
@@ -16,17 +18,22 @@ export interface RunnerOptions {
 }
 
 /**
- * Polls the jobs table and runs due jobs with their handler, at least once: a handler must
- * be idempotent. Failures retry with exponential backoff; a job that fails `maxAttempts`
- * times stays in the table (run_at far in the future) with its last error for an operator.
+ * Runs due jobs from the jobs table with their handlers, at least once: a handler must be
+ * idempotent. Jobs run independently up to `concurrency` at a time, so one slow job (a
+ * webhook to a dead endpoint) never holds up the others. Failures retry with exponential
+ * backoff; a job that fails `maxAttempts` times stays in the table, parked a year ahead
+ * with its last error, for an operator to look at.
  */
 export class JobRunner {
   readonly workerId = `worker-${process.pid}-${randomHex(4)}`;
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private claiming = false;
   private stopped = true;
-  private wakeRequested = false;
+  /** The last claim was full: more jobs are probably due. */
+  private backlog = false;
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly pollMs: number;
+  private readonly concurrency: number;
   private readonly batch: number;
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
@@ -37,6 +44,7 @@ export class JobRunner {
     options: RunnerOptions = {},
   ) {
     this.pollMs = options.pollMs ?? 50;
+    this.concurrency = options.concurrency ?? 64;
     this.batch = options.batch ?? 20;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.maxAttempts = options.maxAttempts ?? 10;
@@ -50,62 +58,72 @@ export class JobRunner {
 
   /** Looks for work now rather than at the next poll (called after enqueueing). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.wakeRequested = true;
-      return;
-    }
-    this.schedule(0);
+    if (!this.stopped) this.schedule(0);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    this.timer = undefined;
+    while (this.claiming || this.inFlight.size > 0) {
+      await Promise.allSettled([...this.inFlight]);
+      if (this.claiming) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
-  /** Runs every due job until none is left (tests and the sandbox clock use it). */
+  /** Runs every due job until none is left, waiting for each (tests and the sandbox clock). */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const done = await this.round();
-      total += done;
-      if (done === 0) return total;
+      const jobs = await this.claim(this.batch);
+      if (jobs.length === 0) return total;
+      await Promise.all(jobs.map((job) => this.run(job)));
+      total += jobs.length;
     }
   }
 
   private schedule(delay: number): void {
+    if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.running = this.loop().finally(() => {
-        this.running = undefined;
-      });
+      this.timer = undefined;
+      void this.tick();
     }, delay);
   }
 
-  private async loop(): Promise<void> {
-    let claimed = 0;
+  private async tick(): Promise<void> {
+    if (this.claiming || this.stopped) return;
+    const free = this.concurrency - this.inFlight.size;
+    if (free <= 0) return; // a finishing job schedules the next tick
+    this.claiming = true;
+    const wanted = Math.min(free, this.batch);
+    let claimed: Job[] = [];
     try {
-      claimed = await this.round();
+      claimed = await this.claim(wanted);
     } catch (error) {
-      this.ctx.log?.error({ err: error }, 'job round failed');
+      this.ctx.log?.error({ err: error }, 'claiming jobs failed');
+    } finally {
+      this.claiming = false;
     }
-    if (this.stopped) return;
-    const again = claimed >= this.batch || this.wakeRequested;
-    this.wakeRequested = false;
-    this.schedule(again ? 0 : this.pollMs);
+    this.backlog = claimed.length === wanted;
+    for (const job of claimed) {
+      const running: Promise<void> = this.run(job).finally(() => {
+        this.inFlight.delete(running);
+        if (this.backlog) this.schedule(0);
+      });
+      this.inFlight.add(running);
+    }
+    this.schedule(this.backlog ? 0 : this.pollMs);
   }
 
-  private async round(): Promise<number> {
-    const jobs = await claimDueJobs(this.ctx.db, {
+  private claim(limit: number): Promise<Job[]> {
+    return claimDueJobs(this.ctx.db, {
       workerId: this.workerId,
       now: this.ctx.clock.now(),
       wallNow: Date.now(),
       leaseUntil: Date.now() + this.leaseMs,
-      limit: this.batch,
+      limit,
     });
-    await Promise.all(jobs.map((job) => this.run(job)));
-    return jobs.length;
   }
 
   private async run(job: Job): Promise<void> {
