@@ -1,4 +1,4 @@
-import { ConfigError, startServer, VERSION } from '@esimkit/server';
+import { ConfigError, startServer, VERSION, type RunningServer } from '@esimkit/server';
 import { Command } from 'commander';
 import { registerInventoryCommands } from './commands/inventory.js';
 import { registerOperatorCommands } from './commands/operator.js';
@@ -12,13 +12,24 @@ program
   .command('serve')
   .description('start the API server (migrates and seeds on first start)')
   .action(async () => {
-    const server = await startServer();
-    const stop = async () => {
-      await server.close();
+    // The handlers go in before the start: a supervisor may signal as soon as it reads the
+    // "listening on" line, and without a handler SIGTERM kills the process on the spot. A
+    // signal during the start stops the server once it is up. They are `once`: a second
+    // signal (a second Ctrl-C) ends the process at once.
+    let server: RunningServer | undefined;
+    let stopping = false;
+    const stop = async (running: RunningServer) => {
+      await running.close();
       process.exit(0);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const onSignal = () => {
+      stopping = true;
+      if (server) void stop(server);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    server = await startServer();
+    if (stopping) await stop(server);
   });
 
 registerOperatorCommands(program);

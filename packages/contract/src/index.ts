@@ -11,3 +11,5 @@ export * from './envelope.js';
 export * from './openapi.js';
 export { EsimItem, EsimPackage } from './endpoints/esim-query.js';
 export { PackageInfo } from './endpoints/esim-order.js';
+export * from './webhook-events.js';
+export * from './webhook-signature.js';

@@ -44,7 +44,31 @@ const EnvSchema = z.object({
     .default('smdp.esimkit.dev'),
   /** Run the background job runner in this process (allocation, webhooks, sweeps). */
   JOB_RUNNER: z.enum(['on', 'off']).default('on'),
+  /** How long a webhook POST may take before it counts as failed. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** Delays between webhook attempts, e.g. `5s,5m,30m,2h,5h,10h,10h`; after the last, failed. */
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\s*\d+(ms|s|m|h|d)(\s*,\s*\d+(ms|s|m|h|d))*\s*$/, 'must be durations like 5s,5m,30m,2h')
+    .default('5s,5m,30m,2h,5h,10h,10h'),
+  /** Webhook URLs on loopback and private networks: allowed in sandbox mode unless set. */
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['on', 'off']).optional(),
+  /** DATA_USAGE fires when the remaining share falls to each of these. */
+  DATA_USAGE_THRESHOLDS: z
+    .string()
+    .regex(/^\s*0?\.\d+(\s*,\s*0?\.\d+)*\s*$/, 'must be shares between 0 and 1, e.g. 0.5,0.25,0.1')
+    .default('0.5,0.25,0.1'),
 });
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `5s,5m` to [5000, 300000]. */
+export function parseDurations(text: string): number[] {
+  return text.split(',').map((part) => {
+    const [, amount, unit] = /^\s*(\d+)(ms|s|m|h|d)\s*$/.exec(part)!;
+    return Number(amount) * UNIT_MS[unit!]!;
+  });
+}
 
 export type Mode = z.infer<typeof Mode>;
 
@@ -62,6 +86,10 @@ export interface Config {
   allocationDelayMs: number;
   smdpAddress: string;
   jobRunner: boolean;
+  webhookTimeoutMs: number;
+  webhookRetryScheduleMs: number[];
+  webhookAllowPrivate: boolean;
+  dataUsageThresholds: number[];
 }
 
 export class ConfigError extends Error {
@@ -108,5 +136,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allocationDelayMs: e.ALLOCATION_DELAY_MS,
     smdpAddress: e.SMDP_ADDRESS,
     jobRunner: e.JOB_RUNNER === 'on',
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookRetryScheduleMs: parseDurations(e.WEBHOOK_RETRY_SCHEDULE),
+    webhookAllowPrivate: (e.WEBHOOK_ALLOW_PRIVATE ?? (e.ESIMKIT_MODE === 'sandbox' ? 'on' : 'off')) === 'on',
+    dataUsageThresholds: e.DATA_USAGE_THRESHOLDS.split(',')
+      .map(Number)
+      .sort((a, b) => b - a),
   };
 }

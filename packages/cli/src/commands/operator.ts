@@ -11,10 +11,16 @@ function nonNegativeInteger(value: string): number {
   return n;
 }
 
-function nonNegativeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number, 0 or more');
+function positiveInteger(value: string): number {
+  const n = nonNegativeInteger(value);
+  if (n < 1) throw new InvalidArgumentError('must be 1 or more');
   return n;
+}
+
+// Decimal digits only: Number() would read '' as 0 (unlimited) and take '0x10' or '1e3'.
+function nonNegativeNumber(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value.trim())) throw new InvalidArgumentError('must be a number, 0 or more');
+  return Number(value);
 }
 
 function signaturePolicy(value: string): 'optional' | 'required' | 'off' {
@@ -29,7 +35,7 @@ export function registerOperatorCommands(program: Command): void {
     .description('apply database migrations')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const applied = await withContext((ctx) => migrate(ctx.db), { seed: false });
+      const applied = await withContext((ctx) => migrate(ctx.db), { prepare: false });
       if (options.json) printJson({ applied });
       else process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
     });
@@ -41,7 +47,8 @@ export function registerOperatorCommands(program: Command): void {
     .requiredOption('--name <name>', 'merchant name')
     .option('--balance <units>', 'opening balance in 1/10,000 USD', nonNegativeInteger, 0)
     .option('--rate-limit <perSecond>', 'requests per second, 0 = unlimited', nonNegativeNumber, 8)
-    .option('--burst <requests>', 'rate limit bucket size (default: the rate)', nonNegativeInteger)
+    // A bucket of 0 would refuse every request of a rate-limited merchant.
+    .option('--burst <requests>', 'rate limit bucket size (default: the rate)', positiveInteger)
     .option('--signature <policy>', 'optional | required | off', signaturePolicy, 'optional')
     .option('--block-ip <list>', 'comma-separated IPs or CIDR blocks to refuse (101002)')
     .option('--json', 'print JSON')
@@ -75,9 +82,11 @@ export function registerOperatorCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { accessCode: string; amount: number; note?: string; json?: boolean }) => {
       if (options.amount <= 0) fail('--amount must be more than 0');
+      // Errors (an unknown access code) reach main, which prints them and exits 1; a
+      // configuration error keeps its own exit code, 2.
       const result = await withContext((ctx) =>
         depositFunds({ ctx, input: { accessCode: options.accessCode, amount: options.amount, ...(options.note ? { note: options.note } : {}) } }),
-      ).catch((error: Error) => fail(error.message));
+      );
       if (options.json) printJson({ accessCode: options.accessCode, ...result });
       else process.stdout.write(`Balance of ${options.accessCode}: ${formatUnits(result.balance)} (${result.balance} units)\n`);
     });
@@ -98,7 +107,16 @@ export function registerOperatorCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (file: string, options: { json?: boolean }) => {
       const parsed = await readCatalogFile(file).catch((error: Error) => fail(`cannot import ${file}: ${error.message}`));
-      const result = await withContext((ctx) => importCatalog({ ctx, input: parsed }), { seed: false });
+      // A CSV without rows is refused by the parser; a JSON list without items must be too,
+      // or the import would succeed having done nothing.
+      if (parsed.packages.length === 0) fail(`cannot import ${file}: it lists no packages`);
+      const result = await withContext(
+        (ctx) =>
+          importCatalog({ ctx, input: parsed }).catch((error: Error) => {
+            throw new Error(`cannot import ${file}: ${error.message}`);
+          }),
+        { seed: false },
+      );
       if (options.json) printJson(result);
       else process.stdout.write(`Imported ${result.packages} packages and ${result.locations} locations.\n`);
     });

@@ -8,8 +8,9 @@ import { locationList } from './location-list.js';
 import { packageList } from './package-list.js';
 import { sendSms } from './send-sms.js';
 import { usageQuery } from './usage-query.js';
+import { webhookLog, webhookQuery, webhookRedeliver, webhookSave, webhookSecretDisable, webhookSecretRotate } from './webhook.js';
 
-export { esimSmsList, esimTimeline };
+export { esimSmsList, esimTimeline, webhookLog, webhookQuery, webhookRedeliver, webhookSave, webhookSecretDisable, webhookSecretRotate };
 export { balanceQuery, esimCancel, esimOrder, esimQuery, esimRevoke, esimSuspend, esimTopup, esimUnsuspend, locationList, packageList, sendSms, usageQuery };
 
 /** Every partner endpoint, in the order the vendor documents them. */
@@ -26,7 +27,9 @@ export const endpoints = [
   sendSms,
   usageQuery,
   locationList,
+  webhookSave,
+  webhookQuery,
 ] as const;
 
 /** esimkit's own endpoints (same auth and envelope, outside the vendor namespace). */
-export const extensionEndpoints = [esimSmsList, esimTimeline] as const;
+export const extensionEndpoints = [esimSmsList, esimTimeline, webhookLog, webhookRedeliver, webhookSecretRotate, webhookSecretDisable] as const;

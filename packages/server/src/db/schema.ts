@@ -25,6 +25,12 @@ export interface MerchantsTable {
   allocation_delay_ms: number | null;
   /** Sandbox: allocation of this merchant's orders fails (and refunds) when 1. */
   fail_allocations: Generated<number>;
+  webhook_url: string | null;
+  /** Standard Webhooks secret (`whsec_...`); null: deliveries are not signed. */
+  webhook_secret: string | null;
+  /** A rotated-out secret that still signs until `webhook_previous_secret_until`. */
+  webhook_previous_secret: string | null;
+  webhook_previous_secret_until: number | null;
 }
 
 export type LedgerKind = 'deposit' | 'order' | 'refund' | 'topup' | 'adjustment';
@@ -218,7 +224,39 @@ export interface JobsTable {
   created_at: number;
 }
 
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'no_endpoint';
+
+/** The outbox: one row per event, written in the transaction of the change it reports. */
+export interface WebhookEventsTable {
+  id: Generated<number>;
+  merchant_id: number;
+  notify_id: string;
+  notify_type: string;
+  /** The exact JSON body, so every retry sends the same bytes. */
+  body: string;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: number | null;
+  delivered_at: number | null;
+  created_at: number;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  event_id: number;
+  attempt: number;
+  url: string;
+  at: number;
+  status_code: number | null;
+  latency_ms: number;
+  /** The first bytes of the answer. */
+  response: string;
+  error: string | null;
+}
+
 export interface Database {
+  webhook_events: WebhookEventsTable;
+  webhook_attempts: WebhookAttemptsTable;
   orders: OrdersTable;
   esims: EsimsTable;
   esim_packages: EsimPackagesTable;

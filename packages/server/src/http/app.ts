@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { buildOpenApi, endpoints, extensionEndpoints } from '@esimkit/contract';
+import { buildAsyncApi, buildOpenApi, endpoints, extensionEndpoints } from '@esimkit/contract';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { flagFile } from '../domain/catalog/countries.js';
@@ -56,6 +56,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const openApi = buildOpenApi([...endpoints, ...extensionEndpoints], { serverUrl: ctx.config.publicUrl, version: deps.version });
   app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(openApi));
+  const asyncApi = buildAsyncApi({ version: deps.version });
+  app.get('/asyncapi.json', async (_request, reply) => reply.type('application/json').send(asyncApi));
   app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderDocsPage(openApi)));
 
   registerInstallPages(app, ctx);

@@ -1,5 +1,7 @@
 import { allocateOrder } from '../domain/orders/allocate.js';
 import { ALLOCATE_ORDER } from '../domain/orders/place.js';
+import { deliverWebhooks } from '../domain/webhooks/deliver.js';
+import { DELIVER_WEBHOOK } from '../domain/webhooks/emit.js';
 import type { ProfileSource } from '../sim/smdp.js';
 import type { JobHandler } from './runner.js';
 
@@ -7,5 +9,6 @@ import type { JobHandler } from './runner.js';
 export function jobHandlers(deps: { smdp: ProfileSource }): Record<string, JobHandler> {
   return {
     [ALLOCATE_ORDER]: (ctx, payload: { orderId: number }) => allocateOrder(ctx, deps.smdp, payload.orderId),
+    [DELIVER_WEBHOOK]: (ctx, payload: { eventIds: number[] }) => deliverWebhooks(ctx, payload.eventIds),
   };
 }

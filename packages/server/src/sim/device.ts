@@ -3,6 +3,7 @@ import { ApiError } from '../domain/errors.js';
 import { recordStatusChanges, type StatusChange } from '../domain/esims/transition.js';
 import { eidWithCheckDigits } from '../lib/identifiers.js';
 import { randomHex } from '../lib/random.js';
+import { announceDataUsage } from '../domain/webhooks/data-usage.js';
 
 // A simulated handset: installs profiles and uses data. The sandbox API drives it; tests
 // use it to reach the states that only a real device can cause.
@@ -45,6 +46,7 @@ export async function installProfile(ctx: ServiceContext, esimId: number, eid: s
     ];
     await recordStatusChanges(tx, changes);
   });
+  ctx.wakeJobs?.();
 }
 
 /**
@@ -59,11 +61,13 @@ export async function consumeData(ctx: ServiceContext, esimId: number, bytes: nu
     const activate = esim.activated_at === null;
     const usage = esim.data_type === 1 ? Math.min(esim.total_volume, esim.order_usage + bytes) : esim.order_usage + bytes;
     const usedUp = esim.data_type === 1 && usage >= esim.total_volume;
+    const alerts = await announceDataUsage(tx, esim, usage, ctx.config.dataUsageThresholds, now);
     await tx
       .updateTable('esims')
       .set({
         order_usage: usage,
         usage_updated_at: now.getTime(),
+        usage_alerts_sent: JSON.stringify(alerts),
         ...(usedUp ? { esim_status: 'USED_UP' } : {}),
         ...(activate ? { activated_at: now.getTime(), expired_time: now.getTime() + esim.total_duration * DAY_MS } : {}),
       })
@@ -73,4 +77,5 @@ export async function consumeData(ctx: ServiceContext, esimId: number, bytes: nu
       await recordStatusChanges(tx, [{ esimId: esim.id, merchantId: esim.merchant_id, field: 'esimStatus', from: 'IN_USE', to: 'USED_UP', actor: 'device', at: now }]);
     }
   });
+  ctx.wakeJobs?.();
 }

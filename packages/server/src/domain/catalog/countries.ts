@@ -8,7 +8,12 @@ const require = createRequire(import.meta.url);
 const flagIconsRoot = dirname(require.resolve('flag-icons/package.json'));
 const flagIconsCountries = require('flag-icons/country.json') as { code: string; name: string }[];
 
-const namesByCode = new Map(flagIconsCountries.map((c) => [c.code.toUpperCase(), c.name]));
+// Codes the price list uses that flag-icons does not know (AN, the Netherlands Antilles, was
+// withdrawn from ISO 3166-1 but carriers still list it): without these a region's
+// subLocationList would name the country by its bare code.
+const extraNames: Record<string, string> = { AN: 'Netherlands Antilles' };
+
+const namesByCode = new Map([...flagIconsCountries.map((c) => [c.code.toUpperCase(), c.name] as const), ...Object.entries(extraNames)]);
 const flagCodes = new Set(flagIconsCountries.map((c) => c.code.toUpperCase()));
 
 export function countryName(code: string, fallback?: string): string {

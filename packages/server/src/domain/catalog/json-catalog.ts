@@ -19,22 +19,48 @@ const ImportItem = PackageItem.extend({
   supportTopUpType: z.number().int().default(1),
 });
 
-const ImportFile = z.union([
-  z.array(ImportItem),
-  z.object({ packageList: z.array(ImportItem) }),
-  z.object({ obj: z.object({ packageList: z.array(ImportItem) }) }),
-]);
+/** The list inside any of the accepted shapes; a clear error for anything else. */
+function packageListOf(json: unknown): unknown[] {
+  if (Array.isArray(json)) return json;
+  if (json !== null && typeof json === 'object') {
+    const record = json as Record<string, unknown>;
+    if (Array.isArray(record.packageList)) return record.packageList;
+    const obj = record.obj as Record<string, unknown> | null | undefined;
+    if (obj !== null && typeof obj === 'object' && Array.isArray(obj.packageList)) return obj.packageList;
+  }
+  throw new Error(
+    'catalogue JSON is not a package list: expected an array of packages, {"packageList": [...]} or a package/list answer {"obj": {"packageList": [...]}}',
+  );
+}
 
 export function catalogFromJson(json: unknown): Catalog {
-  const parsed = ImportFile.safeParse(json);
-  if (!parsed.success) {
+  const list = packageListOf(json);
+  if (list.length === 0) throw new Error('catalogue JSON has no packages');
+  const items = list.map((raw, index) => {
+    const parsed = ImportItem.safeParse(raw);
+    if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0]!;
-    throw new Error(`catalogue JSON is not a package list: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  const items = Array.isArray(parsed.data) ? parsed.data : 'packageList' in parsed.data ? parsed.data.packageList : parsed.data.obj.packageList;
+    const code = raw !== null && typeof raw === 'object' && typeof (raw as { packageCode?: unknown }).packageCode === 'string' ? ` (${(raw as { packageCode: string }).packageCode})` : '';
+    throw new Error(`catalogue JSON package ${index}${code}: ${issue.path.join('.') || 'item'}: ${issue.message}`);
+  });
+  const indexOfCode = new Map<string, number>();
+  const indexOfSlug = new Map<string, number>();
+  items.forEach((item, index) => {
+    const codeSeen = indexOfCode.get(item.packageCode);
+    if (codeSeen !== undefined) throw new Error(`catalogue JSON package ${index}: packageCode ${item.packageCode} is already used by package ${codeSeen}`);
+    const slugKey = `${item.type} ${item.slug}`;
+    const slugSeen = indexOfSlug.get(slugKey);
+    if (slugSeen !== undefined) throw new Error(`catalogue JSON package ${index}: ${item.type} slug ${item.slug} is already used by package ${slugSeen}`);
+    indexOfCode.set(item.packageCode, index);
+    indexOfSlug.set(slugKey, index);
+  });
   const packages: PackageRow[] = items.map((item, index) => {
     const countries = item.location.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
-    const locationCode = item.locationCode ?? (countries.length === 1 ? countries[0]! : `RG-${countries.length}`);
+    if (countries.length === 0) throw new Error(`catalogue JSON package ${index} (${item.packageCode}): location must list at least one country code`);
+    const locationCode = (item.locationCode ?? (countries.length === 1 ? countries[0]! : `RG-${countries.length}`)).trim().toUpperCase();
+    // The same rule as the price list: one country with an ISO-2 code is a country plan;
+    // otherwise GL-* is global and anything else regional.
+    const single = countries.length === 1 && /^[A-Z]{2}$/.test(locationCode);
     const networks = (item.locationNetworkList ?? []).map((n) => ({
       locationCode: n.locationCode,
       locationName: n.locationName,
@@ -57,7 +83,7 @@ export function catalogFromJson(json: unknown): Catalog {
       duration_unit: item.durationUnit,
       location: countries.join(','),
       location_code: locationCode,
-      scope: countries.length === 1 ? 'country' : locationCode.startsWith('GL') ? 'global' : 'regional',
+      scope: single ? 'country' : locationCode.startsWith('GL-') ? 'global' : 'regional',
       active_type: item.activeType,
       favorite: item.favorite ? 1 : 0,
       speed: item.speed,
@@ -80,5 +106,5 @@ export function catalogFromJson(json: unknown): Catalog {
       sort_order: locations.size,
     });
   }
-  return { packages, locations: [...locations.values()] };
+  return { packages, locations: [...locations.values()], partial: true };
 }

@@ -16,6 +16,13 @@ const DAILY_FUP_POLICY = '512 Kbps after the daily allowance';
 export interface Catalog {
   packages: PackageRow[];
   locations: LocationRow[];
+  /**
+   * A partial catalogue (a JSON package list) adds and updates packages but does not own the
+   * locations or the order: existing locations keep their names and places, existing packages
+   * keep their places, new ones go after everything. A price list is complete: its names and
+   * order replace what is stored.
+   */
+  partial?: boolean;
 }
 
 export function parsePriceList(csvText: string): Catalog {
@@ -25,15 +32,28 @@ export function parsePriceList(csvText: string): Catalog {
   const missing = required.filter((column) => !(column in rows[0]!));
   if (missing.length) throw new Error(`price list lacks columns: ${missing.join(', ')}`);
 
+  // "Location Name" is optional: without it names come from flag-icons.
   const countryNames = new Map<string, string>();
   for (const row of rows) {
-    if (isSingleCountry(row)) countryNames.set(row['Code']!.trim(), row['Location Name']!.trim());
+    const name = (row['Location Name'] ?? '').trim();
+    if (isSingleCountry(row) && name) countryNames.set(row['Code']!.trim(), name);
   }
 
   const packages: PackageRow[] = [];
   const regions = new Map<string, { name: string; countries: string[] }>();
+  const rowOfCode = new Map<string, string>();
+  const rowOfSlug = new Map<string, string>();
   rows.forEach((row, index) => {
-    const base = toBasePackage(row, index, rowNumber(index), (code) => countryName(code, countryNames));
+    const where = rowNumber(index);
+    const base = toBasePackage(row, index, where, (code) => countryName(code, countryNames));
+    // One statement upserts a batch: a repeated code would be silently merged by SQLite and
+    // refused by PostgreSQL, a repeated slug breaks the (type, slug) index. Say so plainly.
+    const codeSeen = rowOfCode.get(base.code);
+    if (codeSeen) throw new Error(`${where}: PlanId ${base.code} is already used on ${codeSeen}`);
+    const slugSeen = rowOfSlug.get(base.slug);
+    if (slugSeen) throw new Error(`${where}: Slug ${base.slug} is already used on ${slugSeen}`);
+    rowOfCode.set(base.code, where);
+    rowOfSlug.set(base.slug, where);
     packages.push(base);
     if (base.scope !== 'country' && !regions.has(base.location_code)) {
       regions.set(base.location_code, { name: regionName(row['Plan Name']!), countries: base.location.split(',') });
@@ -81,7 +101,12 @@ function toBasePackage(row: Record<string, string>, index: number, where: string
   const code = (row['PlanId'] ?? '').trim();
   const slug = (row['Slug'] ?? '').trim();
   if (!code || !slug) throw new Error(`${where}: PlanId and Slug are required`);
-  const price = dollarsToUnits(row['Price'] ?? '');
+  let price: number;
+  try {
+    price = dollarsToUnits(row['Price'] ?? '');
+  } catch {
+    throw new Error(`${where}: Price must be a dollar amount such as $7.60, got ${JSON.stringify(row['Price'] ?? '')}`);
+  }
   const gigabytes = Number(row['GBs']);
   const days = Number(row['Days']);
   if (!Number.isFinite(gigabytes) || gigabytes <= 0) throw new Error(`${where}: GBs must be a positive number`);
@@ -91,6 +116,10 @@ function toBasePackage(row: Record<string, string>, index: number, where: string
     .split(',')
     .map((c) => c.trim().toUpperCase())
     .filter(Boolean);
+  if (!locationCode) throw new Error(`${where}: Code (the plan's location code) is required`);
+  if (countries.length === 0) throw new Error(`${where}: Country Codes must list at least one country`);
+  const badCountry = countries.find((c) => !/^[A-Z]{2}$/.test(c));
+  if (badCountry) throw new Error(`${where}: Country Codes must be ISO-2 codes, got ${JSON.stringify(badCountry)}`);
   const daily = isDaily(row);
   const reloadable = /^yes$/i.test((row['Reloadable'] ?? '').trim());
   const networks = parseOperators(row['Operators'] ?? '', countries, nameOf);

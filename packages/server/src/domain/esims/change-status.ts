@@ -26,7 +26,7 @@ export async function changeEsimStatus(
   actor: Actor = 'merchant',
 ): Promise<EsimRow> {
   const now = ctx.clock.now();
-  return ctx.db.kysely.transaction().execute(async (tx) => {
+  const changed = await ctx.db.kysely.transaction().execute(async (tx) => {
     const esim = await findOwnedEsim(tx, ctx.merchant, ref);
     const allowed = rule.from.includes(esim.esim_status) && esim.expired_time > now.getTime() && (rule.also?.(esim, now) ?? true);
     if (!allowed) {
@@ -44,4 +44,6 @@ export async function changeEsimStatus(
     await after?.(tx, esim, now);
     return { ...esim, esim_status: rule.to };
   });
+  ctx.wakeJobs?.(); // webhooks written with the change
+  return changed;
 }

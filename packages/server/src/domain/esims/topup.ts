@@ -68,8 +68,13 @@ export async function topUpEsim({ ctx, input }: Verb<TopupInput>): Promise<Topup
   const now = ctx.clock.now();
   const [topUpEsimTranNo] = await newEsimTranNos(ctx.db, now, 1);
   try {
-    return await db.transaction().execute(async (tx) => {
-      const current = await tx.selectFrom('esims').selectAll().where('id', '=', esim.id).executeTakeFirstOrThrow();
+    const result = await db.transaction().execute(async (tx) => {
+      // The new totals are computed from this read: on PostgreSQL lock the row so concurrent
+      // top-ups (and a concurrent cancel or revoke) of the same eSIM wait for each other
+      // instead of overwriting each other's totals. SQLite has one writer at a time.
+      let read = tx.selectFrom('esims').selectAll().where('id', '=', esim.id);
+      if (ctx.db.dialect.name === 'postgres') read = read.forUpdate();
+      const current = await read.executeTakeFirstOrThrow();
       if (!TOPUP_STATES.includes(current.esim_status) || current.expired_time <= now.getTime()) {
         throw new ApiError('200002', `This operation is not allowed due to the order status: the eSIM is ${current.esim_status}.`);
       }
@@ -112,6 +117,8 @@ export async function topUpEsim({ ctx, input }: Verb<TopupInput>): Promise<Topup
         .execute();
       return result;
     });
+    ctx.wakeJobs?.();
+    return result;
   } catch (error) {
     if (ctx.db.dialect.isUniqueViolation(error)) {
       const winner = await findTopup(ctx, input.transactionId);

@@ -7,6 +7,7 @@ import { newEsimTranNos } from '../identifiers.js';
 import { postLedgerEntry } from '../ledger.js';
 import { recordStatusChanges, type StatusChange } from '../esims/transition.js';
 import type { OrderItem } from './items.js';
+import { emitWebhook } from '../webhooks/emit.js';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -57,11 +58,16 @@ export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, or
     const rows = [];
     const inventoryIds: (number | null)[] = [];
     let next = 0;
+    // Profiles reserved for a package are handed out in turn across all the order's lines
+    // of that package (two lines of one package must not get the same profiles).
+    const used = new Map<string, number>();
     for (const item of items) {
       const pkg = packages.get(item.packageCode)!;
       const pool = reserved.filter((p) => p.package_code === item.packageCode);
       for (let i = 0; i < item.count; i++) {
-        const fromPool = pool[i];
+        const taken = used.get(item.packageCode) ?? 0;
+        used.set(item.packageCode, taken + 1);
+        const fromPool = pool[taken];
         const profile: Profile = fromPool ?? minted.shift()!;
         inventoryIds.push(fromPool ? fromPool.id : null);
         const periods = item.periodNum ?? 1;
@@ -120,7 +126,14 @@ export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, or
     for (const [i, profileId] of inventoryIds.entries()) {
       if (profileId !== null) await tx.updateTable('profiles').set({ esim_id: inserted[i]!.id }).where('id', '=', profileId).execute();
     }
+    await emitWebhook(tx, {
+      merchantId: order.merchant_id,
+      type: 'ORDER_STATUS',
+      at: now,
+      content: { orderNo: order.order_no, orderStatus: 'GOT_RESOURCE', transactionId: order.transaction_id },
+    });
   });
+  ctx.wakeJobs?.();
 }
 
 /** Marks the order failed, refunds it through the ledger and frees its reserved profiles. */

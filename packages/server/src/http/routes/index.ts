@@ -9,6 +9,14 @@ import { locationListRoute } from './location-list.js';
 import { packageListRoute } from './package-list.js';
 import { sendSmsRoute } from './send-sms.js';
 import { usageQueryRoute } from './usage-query.js';
+import {
+  webhookLogRoute,
+  webhookQueryRoute,
+  webhookRedeliverRoute,
+  webhookSaveRoute,
+  webhookSecretDisableRoute,
+  webhookSecretRotateRoute,
+} from './webhook.js';
 
 /** Every partner route; each file binds one contract endpoint to one domain verb. */
 export const partnerRoutes: Route[] = [
@@ -24,6 +32,12 @@ export const partnerRoutes: Route[] = [
   sendSmsRoute,
   usageQueryRoute,
   locationListRoute,
+  webhookSaveRoute,
+  webhookQueryRoute,
   esimSmsListRoute,
   esimTimelineRoute,
+  webhookLogRoute,
+  webhookRedeliverRoute,
+  webhookSecretRotateRoute,
+  webhookSecretDisableRoute,
 ] as Route[];

@@ -1,0 +1,80 @@
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+
+// Where a webhook may point. Never: cloud metadata endpoints, link-local, "this network",
+// multicast and broadcast. Loopback and private ranges only when the setting allows them
+// (the sandbox default, so partners can use a local receiver; off for operators). Checked
+// when a URL is saved and again at every delivery, against every address the name resolves
+// to, and the request is then pinned to the checked address (no DNS rebinding).
+const never = new BlockList();
+never.addSubnet('0.0.0.0', 8, 'ipv4');
+never.addSubnet('169.254.0.0', 16, 'ipv4'); // link-local, incl. 169.254.169.254 metadata
+never.addSubnet('224.0.0.0', 4, 'ipv4'); // multicast
+never.addSubnet('240.0.0.0', 4, 'ipv4'); // reserved, broadcast
+never.addSubnet('100.100.100.200', 32, 'ipv4'); // Alibaba Cloud metadata
+never.addAddress('::', 'ipv6');
+never.addSubnet('fe80::', 10, 'ipv6'); // link-local
+never.addSubnet('ff00::', 8, 'ipv6'); // multicast
+never.addAddress('fd00:ec2::254', 'ipv6'); // AWS metadata over IPv6
+
+const privateRanges = new BlockList();
+privateRanges.addSubnet('127.0.0.0', 8, 'ipv4');
+privateRanges.addSubnet('10.0.0.0', 8, 'ipv4');
+privateRanges.addSubnet('172.16.0.0', 12, 'ipv4');
+privateRanges.addSubnet('192.168.0.0', 16, 'ipv4');
+privateRanges.addSubnet('100.64.0.0', 10, 'ipv4'); // carrier-grade NAT
+privateRanges.addAddress('::1', 'ipv6');
+privateRanges.addSubnet('fc00::', 7, 'ipv6'); // unique local
+
+const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'instance-data', 'metadata.azure.com']);
+
+export class UnsafeWebhookUrl extends Error {}
+
+export interface CheckedTarget {
+  url: URL;
+  address: string;
+  family: 4 | 6;
+}
+
+function checkAddress(address: string, allowPrivate: boolean): void {
+  const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
+  const family = isIP(plain);
+  const type = family === 6 ? 'ipv6' : 'ipv4';
+  if (never.check(plain, type)) throw new UnsafeWebhookUrl(`the URL leads to ${address}, a link-local, metadata or reserved address`);
+  if (!allowPrivate && privateRanges.check(plain, type)) {
+    throw new UnsafeWebhookUrl(`the URL leads to ${address}, a loopback or private address, which this server does not deliver to`);
+  }
+}
+
+export function parseWebhookUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UnsafeWebhookUrl('the webhook must be an absolute http or https URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UnsafeWebhookUrl('the webhook must use http or https');
+  if (url.username || url.password) throw new UnsafeWebhookUrl('the webhook URL must not carry credentials');
+  if (METADATA_HOSTS.has(url.hostname.toLowerCase())) throw new UnsafeWebhookUrl('the webhook must not point at a cloud metadata service');
+  return url;
+}
+
+/** Resolves and checks a webhook URL; throws UnsafeWebhookUrl with the reason. */
+export async function checkWebhookTarget(text: string, allowPrivate: boolean): Promise<CheckedTarget> {
+  const url = parseWebhookUrl(text);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const addresses = isIP(host) ? [{ address: host, family: isIP(host) as 4 | 6 }] : await resolveAll(host);
+  for (const a of addresses) checkAddress(a.address, allowPrivate);
+  const first = addresses[0]!;
+  return { url, address: first.address, family: first.family as 4 | 6 };
+}
+
+async function resolveAll(host: string): Promise<{ address: string; family: number }[]> {
+  try {
+    const found = await lookup(host, { all: true, verbatim: true });
+    if (found.length === 0) throw new Error('no address');
+    return found;
+  } catch {
+    throw new UnsafeWebhookUrl(`the webhook host ${host} does not resolve`);
+  }
+}
