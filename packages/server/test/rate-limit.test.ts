@@ -16,11 +16,15 @@ describe('rate limit in memory', () => {
 
   it('lets the default 8 through at once and answers the rest 900001 with Retry-After', async () => {
     const merchant = await server.merchant({ rateLimit: 8 });
+    const started = performance.now();
     const results = await burst(server, merchant.accessCode, 12);
+    // The bucket refills 8 tokens a second while the burst is in flight (slow CI machines).
+    const refilled = Math.floor(((performance.now() - started) / 1000) * 8);
     const ok = results.filter((r) => r.json.success);
     const limited = results.filter((r) => !r.json.success);
-    expect(ok.length).toBe(8);
-    expect(limited.length).toBe(4);
+    expect(ok.length).toBeGreaterThanOrEqual(8);
+    expect(ok.length).toBeLessThanOrEqual(8 + refilled);
+    expect(limited.length).toBeGreaterThanOrEqual(4 - refilled);
     for (const r of limited) {
       expect(expectFailure(r)).toBe('900001');
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -63,10 +67,15 @@ describe('rate limit shared through Redis', () => {
 
   it('counts requests to two instances against one bucket', async () => {
     const merchant = await first.merchant({ rateLimit: 4, rateBurst: 4 });
-    const results = await Promise.all([...(await Promise.all([burst(first, merchant.accessCode, 4), burst(second, merchant.accessCode, 4)]))].flat());
-    expect(results.filter((r) => r.json.success).length).toBe(4);
+    const started = performance.now();
+    const results = (await Promise.all([burst(first, merchant.accessCode, 4), burst(second, merchant.accessCode, 4)])).flat();
+    const refilled = Math.floor(((performance.now() - started) / 1000) * 4);
+    const passed = results.filter((r) => r.json.success).length;
+    // One bucket for both instances: separate buckets would let all 8 through.
+    expect(passed).toBeGreaterThanOrEqual(4);
+    expect(passed).toBeLessThanOrEqual(Math.min(7, 4 + refilled));
     const limited = results.filter((r) => !r.json.success);
-    expect(limited.length).toBe(4);
+    expect(limited.length).toBeGreaterThanOrEqual(1);
     for (const r of limited) expect(r.headers.get('retry-after')).toBeTruthy();
   });
 

@@ -54,11 +54,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     signatureWindowMs: ctx.config.signatureWindowMs,
   });
 
-  const openApi = buildOpenApi([...endpoints, ...extensionEndpoints], { serverUrl: ctx.config.publicUrl, version: deps.version });
-  app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(openApi));
+  // Built on first use: the public URL is final only once the server listens (PORT=0).
+  let openApi: Record<string, unknown> | undefined;
+  const openApiDocument = () =>
+    (openApi ??= buildOpenApi([...endpoints, ...extensionEndpoints], { serverUrl: ctx.config.publicUrl, version: deps.version }));
+  app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(openApiDocument()));
   const asyncApi = buildAsyncApi({ version: deps.version });
   app.get('/asyncapi.json', async (_request, reply) => reply.type('application/json').send(asyncApi));
-  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderDocsPage(openApi)));
+  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderDocsPage(openApiDocument())));
 
   registerInstallPages(app, ctx);
 

@@ -29,6 +29,7 @@ export function parseCsv(text: string): Record<string, string>[] {
       field = '';
     } else field += ch;
   }
+  if (quoted) throw new Error(`CSV: a quoted field opened on line ${rows.length + 1} is never closed`);
   if (field !== '' || row.length > 0) {
     row.push(field);
     rows.push(row);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeSignature } from '@esimkit/contract';
-import pg from 'pg';
+import { inject } from 'vitest';
 import { createMerchant, loadConfig, startServer, type CreateMerchantInput, type CreatedMerchant, type RunningServer } from '../../src/index.js';
 
 // Test servers are real: a real HTTP listener on a random loopback port, a real database
@@ -27,16 +27,9 @@ export interface TestServerOptions {
 
 export async function freshDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
   if (TEST_DATABASE === 'postgres') {
-    const schema = `t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-    return {
-      url: `${POSTGRES_URL}?schema=${schema}`,
-      async drop() {
-        const client = new pg.Client({ connectionString: POSTGRES_URL });
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await client.end();
-      },
-    };
+    // Dropped by the global teardown (support/global-setup.ts), not here.
+    const schema = `${inject('schemaPrefix')}${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    return { url: `${POSTGRES_URL}?schema=${schema}`, drop: async () => {} };
   }
   const dir = mkdtempSync(join(tmpdir(), 'esimkit-test-'));
   return { url: join(dir, 'esimkit.db'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
