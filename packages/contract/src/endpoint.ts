@@ -9,8 +9,8 @@ import type { ErrorCode } from './errors.js';
 export interface Endpoint<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
   /** Stable name, e.g. `package.list`; used for metrics labels and SDK method names. */
   name: string;
-  /** Partner API paths are under /api/v1/open; esimkit's own additions under /api/v1/esimkit. */
-  path: `/api/v1/${string}`;
+  /** Partner API paths are under /api/v1/open; esimkit's additions under /api/v1/esimkit; the sandbox under /sandbox/v1. */
+  path: `/${string}`;
   summary: string;
   request: Req;
   /** The `obj` of a successful envelope. */

@@ -13,3 +13,4 @@ export { EsimItem, EsimPackage } from './endpoints/esim-query.js';
 export { PackageInfo } from './endpoints/esim-order.js';
 export * from './webhook-events.js';
 export * from './webhook-signature.js';
+export * from './endpoints/sandbox.js';

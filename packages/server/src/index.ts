@@ -14,6 +14,7 @@ export { invalidBlocklistEntries } from './http/ip-blocklist.js';
 export type { ServiceContext } from './domain/context.js';
 export { systemClock, type Clock } from './lib/clock.js';
 export { readInventoryFile, importInventory, inventoryLevels } from './domain/inventory/import.js';
-export { installProfile, consumeData, randomEid } from './sim/device.js';
+export { installProfile, changeProfileOnDevice, randomEid } from './sim/device.js';
+export { attachToNetwork, consumeData, deliverSmsToDevice, sendSmsFromDevice } from './sim/network.js';
 export { allocateOrder } from './domain/orders/allocate.js';
 export { JobRunner } from './jobs/runner.js';

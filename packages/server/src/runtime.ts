@@ -13,6 +13,7 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { JobRunner } from './jobs/runner.js';
 import { SimulatedSmdp } from './sim/smdp.js';
+import { SandboxClock } from './sim/clock.js';
 
 /** The price list shipped with esimkit (a copy of the shared eSIM Access price list). */
 export const bundledPriceList = fileURLToPath(new URL('../seed/esimaccess-pricelist.csv', import.meta.url));
@@ -31,12 +32,17 @@ export interface Runtime {
 }
 
 /** Opens the database and Redis named by the config; nothing else. */
-export async function openRuntime(config: Config, clock: Clock = systemClock): Promise<Runtime> {
+export async function openRuntime(config: Config, givenClock?: Clock): Promise<Runtime> {
   const db: Db = connect(config.databaseUrl);
+  // Sandbox mode runs on the movable clock; production on the system clock. A clock passed
+  // in (tests) wins.
+  const sandboxClock = config.mode === 'sandbox' && !givenClock ? new SandboxClock(db) : undefined;
+  const clock: Clock = givenClock ?? sandboxClock ?? systemClock;
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
   const ctx: ServiceContext = { db, clock, config };
   const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(db, config.smdpAddress) }));
   ctx.wakeJobs = () => jobs.wake();
+  if (sandboxClock) ctx.sandbox = { clock: sandboxClock, drainJobs: (excludeKinds) => jobs.drain(excludeKinds) };
   return {
     ctx,
     jobs,
@@ -44,6 +50,7 @@ export async function openRuntime(config: Config, clock: Clock = systemClock): P
     replayGuard: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(),
     redis,
     async close() {
+      sandboxClock?.stopSync();
       await jobs.stop();
       redis?.disconnect();
       await db.close();
@@ -54,6 +61,10 @@ export async function openRuntime(config: Config, clock: Clock = systemClock): P
 /** Migrations, then the first-start seed: catalogue when empty. */
 export async function prepareDatabase(ctx: ServiceContext): Promise<{ migrations: string[]; seeded: number }> {
   const migrations = await migrate(ctx.db);
+  if (ctx.sandbox) {
+    await ctx.sandbox.clock.load();
+    ctx.sandbox.clock.startSync();
+  }
   let seeded = 0;
   const source = ctx.config.seedCatalog ?? bundledPriceList;
   if (source !== 'none' && (await catalogIsEmpty(ctx))) {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { formatUnits } from '@esimkit/contract';
 import { defaultPublicUrl, loadConfig, type Config } from './config.js';
 import { buildApp } from './http/app.js';
+import { scheduleNextSweep } from './domain/sweeps/run.js';
 import type { Clock } from './lib/clock.js';
 import { ensureDemoMerchant, openRuntime, prepareDatabase, type Runtime } from './runtime.js';
 
@@ -39,7 +40,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     }
     const app = await buildApp({ ...runtime, version: VERSION, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
     runtime.ctx.log = app.log;
-    if (config.jobRunner) runtime.jobs.start();
+    if (config.jobRunner) {
+      await scheduleNextSweep(runtime.ctx);
+      runtime.jobs.start();
+    }
     const address = await app.listen({ port: config.port, host: config.host });
     // PORT=0 takes any free port; a public URL derived from the config would say :0, so the
     // flag URLs in package lists would be unreachable. Point it at the port really bound.

@@ -54,7 +54,7 @@ describe('allocation across a restart', () => {
     if (Date.now() < leaseEnds) expect(during.json.errorCode).toBe('200010');
     const obj = await waitForAllocation(server, merchant.accessCode, order.json.obj.orderNo);
     expect(obj.esimList).toHaveLength(1);
-    const left = await db.selectFrom('jobs').selectAll().execute();
+    const left = await db.selectFrom('jobs').selectAll().where('kind', '=', 'allocate-order').execute();
     expect(left).toHaveLength(0);
   });
 

@@ -1,3 +1,4 @@
+import { endpoints, extensionEndpoints, sandboxEndpoints } from '@esimkit/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, expectFailure, paths, startTestServer, TEST_DATABASE, type TestServer } from './support/harness.js';
 
@@ -29,17 +30,19 @@ describe('GET /openapi.json', () => {
   /** The non-null branch of the envelope's obj. */
   const objSchema = (path: string) => envelopeSchema(path).properties.obj.anyOf.find((s: any) => s.type !== 'null');
 
-  it('is an OpenAPI 3.1.0 document describing the three endpoints as POST', () => {
+  it('is an OpenAPI 3.1.0 document describing every endpoint of the contract as POST', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.title).toEqual(expect.any(String));
     expect(doc.info.version).toEqual(expect.any(String));
-    for (const path of Object.values(paths)) {
+    const contractPaths = [...endpoints, ...extensionEndpoints, ...sandboxEndpoints].map((e) => e.path);
+    expect(Object.keys(doc.paths).sort()).toEqual([...contractPaths].sort());
+    for (const path of [...Object.values(paths), ...contractPaths]) {
       expect(doc.paths, path).toHaveProperty([path]);
       expect(Object.keys(doc.paths[path])).toEqual(['post']);
     }
-    // Whatever else is documented is also a POST answering the envelope.
+    // Every documented operation is a POST answering the envelope.
     for (const [path, item] of Object.entries<any>(doc.paths)) {
-      expect(path).toMatch(/^\/api\/v1\//);
+      expect(path).toMatch(/^\/(api|sandbox)\/v1\//);
       expect(item.post.responses['200'].content['application/json'].schema.required, path).toContain('success');
     }
   });

@@ -31,6 +31,10 @@ export interface MerchantsTable {
   /** A rotated-out secret that still signs until `webhook_previous_secret_until`. */
   webhook_previous_secret: string | null;
   webhook_previous_secret_until: number | null;
+  /** Sandbox: 1 while fault_rules holds rules for this merchant (saves a query per request). */
+  faults_active: Generated<number>;
+  /** Sandbox: share of requests (0-1) answered 900001. */
+  busy_share: Generated<number>;
 }
 
 export type LedgerKind = 'deposit' | 'order' | 'refund' | 'topup' | 'adjustment';
@@ -144,6 +148,14 @@ export interface EsimsTable {
   /** JSON array of DATA_USAGE thresholds already announced (reset by a top-up). */
   usage_alerts_sent: string;
   created_at: number;
+  /** Bytes the network has metered; orderUsage (order_usage) follows after the reporting lag. */
+  network_usage: Generated<number>;
+  /** Bytes used since the last daily reset (daily plans). */
+  daily_usage: Generated<number>;
+  /** Next daily allowance reset (daily plans, once activated). */
+  daily_reset_at: number | null;
+  /** When VALIDITY_USAGE is due (one day before expiry, once activated); null once sent. */
+  validity_warn_at: number | null;
 }
 
 export interface EsimPackagesTable {
@@ -190,6 +202,21 @@ export interface SmsMessagesTable {
   direction: 'MT' | 'MO';
   message: string;
   created_at: number;
+  /** The other side's number: the sender of an MT from a phone, the recipient of an MO. */
+  party: string | null;
+}
+
+export interface FaultRulesTable {
+  id: Generated<number>;
+  merchant_id: number;
+  /** Endpoint name (`esim.order`) or path; null: any endpoint. */
+  endpoint: string | null;
+  /** Only requests naming this package; null: any. */
+  package_code: string | null;
+  error_code: string;
+  /** Calls still to fail. */
+  remaining: number;
+  created_at: number;
 }
 
 export interface ProfilesTable {
@@ -222,6 +249,8 @@ export interface JobsTable {
   locked_until: number | null;
   last_error: string | null;
   created_at: number;
+  /** A job that must exist at most once (recurring sweeps). */
+  dedupe_key: string | null;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'no_endpoint';
@@ -255,6 +284,7 @@ export interface WebhookAttemptsTable {
 }
 
 export interface Database {
+  fault_rules: FaultRulesTable;
   webhook_events: WebhookEventsTable;
   webhook_attempts: WebhookAttemptsTable;
   orders: OrdersTable;

@@ -3,6 +3,7 @@ import type { Db } from '../db/connect.js';
 import type { Clock } from '../lib/clock.js';
 import type { MerchantsTable } from '../db/schema.js';
 import type { Selectable } from 'kysely';
+import type { SandboxClock } from '../sim/clock.js';
 
 /** What every domain verb may use: storage, time and settings. Nothing of HTTP. */
 export interface ServiceContext {
@@ -13,6 +14,14 @@ export interface ServiceContext {
   log?: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /** Tells the job runner of this process that a job was enqueued (saves a poll interval). */
   wakeJobs?: () => void;
+  /** Sandbox mode only: the movable clock and a way to run due jobs now. */
+  sandbox?: SandboxControls;
+}
+
+export interface SandboxControls {
+  clock: SandboxClock;
+  /** Runs every due job except the listed kinds; returns how many ran. */
+  drainJobs(excludeKinds: string[]): Promise<number>;
 }
 
 export type MerchantRow = Selectable<MerchantsTable>;

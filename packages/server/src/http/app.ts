@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { buildAsyncApi, buildOpenApi, endpoints, extensionEndpoints } from '@esimkit/contract';
+import { buildAsyncApi, buildOpenApi, endpoints, extensionEndpoints, sandboxEndpoints } from '@esimkit/contract';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { flagFile } from '../domain/catalog/countries.js';
@@ -13,6 +13,7 @@ import { registerPartnerApi, sendJson } from './partner-api.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { ReplayGuard } from './replay-guard.js';
 import { partnerRoutes } from './routes/index.js';
+import { sandboxRoutes } from './routes/sandbox.js';
 
 export interface AppDeps {
   ctx: ServiceContext;
@@ -45,7 +46,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const metrics = new Metrics();
   const merchants = new MerchantCache(ctx.db);
-  registerPartnerApi(app, partnerRoutes, {
+  // Outside sandbox mode the sandbox API is not served at all (its paths answer 000103).
+  const sandbox = ctx.config.mode === 'sandbox';
+  registerPartnerApi(app, sandbox ? [...partnerRoutes, ...sandboxRoutes] : partnerRoutes, {
     ctx,
     metrics,
     merchants,
@@ -57,7 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Built on first use: the public URL is final only once the server listens (PORT=0).
   let openApi: Record<string, unknown> | undefined;
   const openApiDocument = () =>
-    (openApi ??= buildOpenApi([...endpoints, ...extensionEndpoints], { serverUrl: ctx.config.publicUrl, version: deps.version }));
+    (openApi ??= buildOpenApi([...endpoints, ...extensionEndpoints, ...(sandbox ? sandboxEndpoints : [])], { serverUrl: ctx.config.publicUrl, version: deps.version }));
   app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(openApiDocument()));
   const asyncApi = buildAsyncApi({ version: deps.version });
   app.get('/asyncapi.json', async (_request, reply) => reply.type('application/json').send(asyncApi));

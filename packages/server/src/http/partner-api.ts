@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../domain/context.js';
 import { ApiError } from '../domain/errors.js';
+import { applyFaults } from '../domain/sandbox/faults.js';
 import { authenticate, RateLimitedError, type AuthDeps } from './authenticate.js';
 import { errorBody, successBody } from './envelope.js';
 import type { Metrics } from './metrics.js';
@@ -27,7 +28,9 @@ export function registerPartnerApi(app: FastifyInstance, routes: Route[], deps: 
         const raw = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
         const { merchant } = await authenticate(request, raw, deps);
         const input = parseInput(route.endpoint, raw);
-        const obj = await route.handle({ ...deps.ctx, merchant }, input);
+        const ctx = { ...deps.ctx, merchant };
+        if (deps.ctx.sandbox && !route.endpoint.path.startsWith('/sandbox/')) await applyFaults(ctx, route.endpoint, input);
+        const obj = await route.handle(ctx, input);
         return sendJson(reply, successBody(route.endpoint, obj));
       } catch (error) {
         const { body, errorCode } = errorResponse(error, request, reply);

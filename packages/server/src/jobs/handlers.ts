@@ -2,6 +2,8 @@ import { allocateOrder } from '../domain/orders/allocate.js';
 import { ALLOCATE_ORDER } from '../domain/orders/place.js';
 import { deliverWebhooks } from '../domain/webhooks/deliver.js';
 import { DELIVER_WEBHOOK } from '../domain/webhooks/emit.js';
+import { REPORT_USAGE, runUsageReport } from '../domain/usage/report.js';
+import { SWEEP, sweepJob } from '../domain/sweeps/run.js';
 import type { ProfileSource } from '../sim/smdp.js';
 import type { JobHandler } from './runner.js';
 
@@ -9,6 +11,8 @@ import type { JobHandler } from './runner.js';
 export function jobHandlers(deps: { smdp: ProfileSource }): Record<string, JobHandler> {
   return {
     [ALLOCATE_ORDER]: (ctx, payload: { orderId: number }) => allocateOrder(ctx, deps.smdp, payload.orderId),
+    [SWEEP]: (ctx) => sweepJob(ctx),
+    [REPORT_USAGE]: (ctx, payload: { esimId: number; metered: number }) => runUsageReport(ctx, payload),
     [DELIVER_WEBHOOK]: (ctx, payload: { eventIds: number[] }) => deliverWebhooks(ctx, payload.eventIds),
   };
 }

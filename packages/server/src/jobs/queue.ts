@@ -7,10 +7,12 @@ import type { Database, JobsTable } from '../db/schema.js';
 export type Job = Selectable<JobsTable>;
 type Executor = Kysely<Database> | Transaction<Database>;
 
-export async function enqueueJob(tx: Executor, job: { kind: string; payload: unknown; runAt: Date; now: Date }): Promise<void> {
+/** Adds a job; with a dedupe key, only if no job with that key exists. */
+export async function enqueueJob(tx: Executor, job: { kind: string; payload: unknown; runAt: Date; now: Date; dedupeKey?: string }): Promise<void> {
   await tx
     .insertInto('jobs')
-    .values({ kind: job.kind, payload: JSON.stringify(job.payload), run_at: job.runAt.getTime(), created_at: job.now.getTime() })
+    .values({ kind: job.kind, payload: JSON.stringify(job.payload), run_at: job.runAt.getTime(), created_at: job.now.getTime(), dedupe_key: job.dedupeKey ?? null })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .execute();
 }
 
@@ -19,7 +21,10 @@ export async function enqueueJob(tx: Executor, job: { kind: string; payload: unk
  * lease has passed (its worker died) is due again. On PostgreSQL concurrent workers skip
  * each other's rows, so no two workers take the same job.
  */
-export async function claimDueJobs(db: Db, options: { workerId: string; now: Date; leaseUntil: number; wallNow: number; limit: number }): Promise<Job[]> {
+export async function claimDueJobs(
+  db: Db,
+  options: { workerId: string; now: Date; leaseUntil: number; wallNow: number; limit: number; excludeKinds?: string[] },
+): Promise<Job[]> {
   const kysely = db.kysely;
   let due = kysely
     .selectFrom('jobs')
@@ -29,6 +34,7 @@ export async function claimDueJobs(db: Db, options: { workerId: string; now: Dat
     .orderBy('run_at')
     .orderBy('id')
     .limit(options.limit);
+  if (options.excludeKinds?.length) due = due.where('kind', 'not in', options.excludeKinds);
   if (db.dialect.skipLocked) due = due.forUpdate().skipLocked();
   return kysely
     .updateTable('jobs')
@@ -51,4 +57,12 @@ export async function retryJob(db: Db, job: Job, workerId: string, error: string
     .where('id', '=', job.id)
     .where('locked_by', '=', workerId)
     .execute();
+}
+
+/** The earliest due time of a job later than `after`, leaving out some kinds. */
+export async function nextJobTime(db: Db, after: Date, excludeKinds: string[]): Promise<number | null> {
+  let query = db.kysely.selectFrom('jobs').select((eb) => eb.fn.min<number>('run_at').as('t')).where('run_at', '>', after.getTime());
+  if (excludeKinds.length) query = query.where('kind', 'not in', excludeKinds);
+  const row = await query.executeTakeFirst();
+  return row?.t === null || row?.t === undefined ? null : Number(row.t);
 }

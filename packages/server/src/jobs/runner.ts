@@ -71,11 +71,14 @@ export class JobRunner {
     }
   }
 
-  /** Runs every due job until none is left, waiting for each (tests and the sandbox clock). */
-  async drain(): Promise<number> {
+  /**
+   * Runs every due job until none is left, waiting for each (tests and the sandbox clock),
+   * leaving `excludeKinds` to the background loop.
+   */
+  async drain(excludeKinds: string[] = []): Promise<number> {
     let total = 0;
     for (;;) {
-      const jobs = await this.claim(this.batch);
+      const jobs = await this.claim(this.batch, excludeKinds);
       if (jobs.length === 0) return total;
       await Promise.all(jobs.map((job) => this.run(job)));
       total += jobs.length;
@@ -116,8 +119,9 @@ export class JobRunner {
     this.schedule(this.backlog ? 0 : this.pollMs);
   }
 
-  private claim(limit: number): Promise<Job[]> {
+  private claim(limit: number, excludeKinds: string[] = []): Promise<Job[]> {
     return claimDueJobs(this.ctx.db, {
+      excludeKinds,
       workerId: this.workerId,
       now: this.ctx.clock.now(),
       wallNow: Date.now(),

@@ -6,6 +6,7 @@ import { postLedgerEntry } from '../ledger.js';
 import { requestHash } from '../request-hash.js';
 import { findOwnedEsim, requireEsimRef } from './find.js';
 import { recordStatusChanges } from './transition.js';
+import { DAY_MS } from './activation.js';
 
 export interface TopupInput {
   esimTranNo?: string | undefined;
@@ -28,7 +29,6 @@ export interface TopupResult {
 
 /** States a top-up is allowed in: New, In Use, Depleted (field-notes §6). */
 const TOPUP_STATES = ['GOT_RESOURCE', 'IN_USE', 'USED_UP'];
-const DAY_MS = 24 * 3600_000;
 
 /**
  * esim/topup: adds a compatible TOPUP package's volume and days, debits the balance, and
@@ -89,6 +89,8 @@ export async function topUpEsim({ ctx, input }: Verb<TopupInput>): Promise<Topup
           total_volume: current.total_volume + addedVolume,
           total_duration: current.total_duration + addedDays,
           expired_time: expiredTime,
+          // The one-day-left warning follows the new end of validity.
+          validity_warn_at: current.activated_at === null ? null : expiredTime - DAY_MS,
           esim_status: status,
           usage_alerts_sent: '[]',
         })

@@ -1,0 +1,39 @@
+import type { MerchantContext } from '../context.js';
+import { postLedgerEntry } from '../ledger.js';
+import { sandboxOf } from './clock.js';
+
+/**
+ * Empties the merchant's sandbox in one transaction: orders, eSIMs and all that hangs off
+ * them, webhook events, faults. The ledger is append-only, so the balance is brought to the
+ * asked amount by an adjustment entry rather than by deleting history.
+ */
+export async function resetSandbox({ ctx, input }: { ctx: MerchantContext; input: { balance?: number | undefined } }) {
+  sandboxOf(ctx);
+  const merchantId = ctx.merchant.id;
+  const now = ctx.clock.now();
+  return ctx.db.kysely.transaction().execute(async (tx) => {
+    const esimIds = (await tx.selectFrom('esims').select('id').where('merchant_id', '=', merchantId).execute()).map((r) => r.id);
+    for (let i = 0; i < esimIds.length; i += 500) {
+      const batch = esimIds.slice(i, i + 500);
+      await tx.deleteFrom('esim_packages').where('esim_id', 'in', batch).execute();
+      await tx.updateTable('profiles').set({ esim_id: null }).where('esim_id', 'in', batch).execute();
+    }
+    await tx.deleteFrom('esim_events').where('merchant_id', '=', merchantId).execute();
+    await tx.deleteFrom('sms_messages').where('merchant_id', '=', merchantId).execute();
+    await tx.deleteFrom('topups').where('merchant_id', '=', merchantId).execute();
+    await tx.deleteFrom('esims').where('merchant_id', '=', merchantId).execute();
+    await tx.deleteFrom('orders').where('merchant_id', '=', merchantId).execute();
+    const events = tx.selectFrom('webhook_events').select('id').where('merchant_id', '=', merchantId);
+    await tx.deleteFrom('webhook_attempts').where('event_id', 'in', events).execute();
+    await tx.deleteFrom('webhook_events').where('merchant_id', '=', merchantId).execute();
+    await tx.deleteFrom('fault_rules').where('merchant_id', '=', merchantId).execute();
+    await tx.updateTable('merchants').set({ faults_active: 0, busy_share: 0, allocation_delay_ms: null, fail_allocations: 0 }).where('id', '=', merchantId).execute();
+    const current = await tx.selectFrom('merchants').select('balance').where('id', '=', merchantId).executeTakeFirstOrThrow();
+    const target = input.balance ?? 0;
+    const balance =
+      target === current.balance
+        ? current.balance
+        : await postLedgerEntry(tx, { merchantId, amount: target - current.balance, kind: 'adjustment', note: 'sandbox reset', now });
+    return { balance, removedEsims: esimIds.length };
+  });
+}

@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/connect.js';
+import type { Database } from '../../db/schema.js';
+
+export const SWEEP_BATCH = 500;
+
+/** States in which an eSIM can still expire (the partial index esims_expiry_due covers them). */
+export const EXPIRING_STATES = ['GOT_RESOURCE', 'IN_USE', 'USED_UP', 'SUSPENDED'] as const;
+
+/**
+ * Ids of up to `limit` eSIMs whose `column` is due, oldest first, read through the column's
+ * partial index. On PostgreSQL rows another instance is sweeping are skipped, so several
+ * instances share a sweep without doing anything twice.
+ */
+export async function dueEsimIds(
+  db: Db,
+  column: 'expired_time' | 'validity_warn_at' | 'daily_reset_at',
+  now: Date,
+  limit: number,
+  tx: Kysely<Database> = db.kysely,
+): Promise<number[]> {
+  let query = tx.selectFrom('esims').select('id').where(column, '<=', now.getTime()).orderBy(column).limit(limit);
+  query = column === 'expired_time' ? query.where('esim_status', 'in', [...EXPIRING_STATES]) : query.where(column, 'is not', null);
+  if (db.dialect.skipLocked) query = query.forUpdate().skipLocked();
+  return (await query.execute()).map((r) => r.id);
+}
+
+/** The earliest time any sweep has work, or null: lets the sandbox clock stop at each. */
+export async function nextSweepTime(db: Db, after: Date): Promise<number | null> {
+  const k = db.kysely;
+  const [expiry, warn, reset] = await Promise.all([
+    k.selectFrom('esims').select((eb) => eb.fn.min<number>('expired_time').as('t')).where('esim_status', 'in', [...EXPIRING_STATES]).where('expired_time', '>', after.getTime()).executeTakeFirst(),
+    k.selectFrom('esims').select((eb) => eb.fn.min<number>('validity_warn_at').as('t')).where('validity_warn_at', 'is not', null).where('validity_warn_at', '>', after.getTime()).executeTakeFirst(),
+    k.selectFrom('esims').select((eb) => eb.fn.min<number>('daily_reset_at').as('t')).where('daily_reset_at', 'is not', null).where('daily_reset_at', '>', after.getTime()).executeTakeFirst(),
+  ]);
+  const times = [expiry?.t, warn?.t, reset?.t].filter((t): t is number => t !== null && t !== undefined).map(Number);
+  return times.length ? Math.min(...times) : null;
+}

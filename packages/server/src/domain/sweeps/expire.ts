@@ -1,0 +1,33 @@
+import type { ServiceContext } from '../context.js';
+import { recordStatusChanges } from '../esims/transition.js';
+import { dueEsimIds, EXPIRING_STATES, SWEEP_BATCH } from './due.js';
+
+/**
+ * Ends the validity of every eSIM whose expiredTime has passed: never activated ->
+ * UNUSED_EXPIRED, activated -> USED_EXPIRED, each with its ESIM_STATUS webhook, in batches.
+ * Returns how many expired.
+ */
+export async function expireEsims(ctx: ServiceContext): Promise<number> {
+  const now = ctx.clock.now();
+  let total = 0;
+  for (;;) {
+    const done = await ctx.db.kysely.transaction().execute(async (tx) => {
+      const ids = await dueEsimIds(ctx.db, 'expired_time', now, SWEEP_BATCH, tx);
+      if (ids.length === 0) return 0;
+      const rows = await tx.selectFrom('esims').select(['id', 'merchant_id', 'esim_status', 'activated_at']).where('id', 'in', ids).execute();
+      const changes = [];
+      for (const esim of rows) {
+        if (!(EXPIRING_STATES as readonly string[]).includes(esim.esim_status)) continue;
+        const to = esim.activated_at === null ? 'UNUSED_EXPIRED' : 'USED_EXPIRED';
+        await tx.updateTable('esims').set({ esim_status: to, validity_warn_at: null, daily_reset_at: null }).where('id', '=', esim.id).execute();
+        changes.push({ esimId: esim.id, merchantId: esim.merchant_id, field: 'esimStatus' as const, from: esim.esim_status, to, actor: 'system' as const, at: now });
+      }
+      await recordStatusChanges(tx, changes);
+      return ids.length;
+    });
+    total += done;
+    if (done < SWEEP_BATCH) break;
+  }
+  if (total) ctx.wakeJobs?.();
+  return total;
+}

@@ -1,0 +1,32 @@
+import { enqueueJob } from '../../jobs/queue.js';
+import type { ServiceContext } from '../context.js';
+import { resetDailyAllowances } from './daily-reset.js';
+import { expireEsims } from './expire.js';
+import { warnValidity } from './validity.js';
+
+export const SWEEP = 'sweep';
+export const SWEEP_INTERVAL_MS = 60_000;
+
+/** Every time-driven change that is due, in the order a day unfolds: warn, reset, expire. */
+export async function runSweeps(ctx: ServiceContext): Promise<{ warned: number; reset: number; expired: number }> {
+  const warned = await warnValidity(ctx);
+  const reset = await resetDailyAllowances(ctx);
+  const expired = await expireEsims(ctx);
+  return { warned, reset, expired };
+}
+
+/**
+ * Makes sure the next sweep is queued: one job per minute of the clock, made once however
+ * many instances ask (the dedupe key names the minute).
+ */
+export async function scheduleNextSweep(ctx: ServiceContext): Promise<void> {
+  const now = ctx.clock.now().getTime();
+  const at = Math.floor(now / SWEEP_INTERVAL_MS) * SWEEP_INTERVAL_MS + SWEEP_INTERVAL_MS;
+  await enqueueJob(ctx.db.kysely, { kind: SWEEP, payload: {}, runAt: new Date(at), now: new Date(now), dedupeKey: `${SWEEP}:${at}` });
+}
+
+/** The recurring sweep job: sweeps, then queues the next. */
+export async function sweepJob(ctx: ServiceContext): Promise<void> {
+  await runSweeps(ctx);
+  await scheduleNextSweep(ctx);
+}

@@ -1,0 +1,35 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { ServiceContext } from '../context.js';
+import { lockEsim } from '../esims/lock.js';
+import { recordStatusChanges } from '../esims/transition.js';
+import { announceDataUsage } from '../webhooks/data-usage.js';
+
+export const REPORT_USAGE = 'report-usage';
+
+/**
+ * Usage reaches the API: orderUsage rises to what the network had metered, DATA_USAGE
+ * thresholds fire, and a total-data plan that is used up becomes USED_UP. Runs inline when
+ * the reporting lag is zero, else as a job `lag` after the use.
+ */
+export async function reportUsage(tx: Transaction<Database>, ctx: ServiceContext, esimId: number, metered: number, at: Date): Promise<void> {
+  const esim = await lockEsim(tx, ctx.db.dialect, esimId);
+  const usage = Math.max(esim.order_usage, Math.min(metered, esim.data_type === 1 ? esim.total_volume : metered));
+  if (usage === esim.order_usage && esim.usage_updated_at !== null) return;
+  const alerts = await announceDataUsage(tx, esim, usage, ctx.config.dataUsageThresholds, at);
+  const usedUp = esim.data_type === 1 && usage >= esim.total_volume && esim.esim_status === 'IN_USE';
+  await tx
+    .updateTable('esims')
+    .set({ order_usage: usage, usage_updated_at: at.getTime(), usage_alerts_sent: JSON.stringify(alerts), ...(usedUp ? { esim_status: 'USED_UP' } : {}) })
+    .where('id', '=', esim.id)
+    .execute();
+  if (usedUp) {
+    await recordStatusChanges(tx, [{ esimId: esim.id, merchantId: esim.merchant_id, field: 'esimStatus', from: 'IN_USE', to: 'USED_UP', actor: 'system', at }]);
+  }
+}
+
+/** The delayed report job. */
+export async function runUsageReport(ctx: ServiceContext, payload: { esimId: number; metered: number }): Promise<void> {
+  await ctx.db.kysely.transaction().execute((tx) => reportUsage(tx, ctx, payload.esimId, payload.metered, ctx.clock.now()));
+  ctx.wakeJobs?.();
+}
