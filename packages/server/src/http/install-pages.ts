@@ -10,6 +10,9 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
+/** A cancelled or revoked eSIM's activation code must not be installable any more. */
+const WITHDRAWN = new Set(['CANCEL', 'REVOKE']);
+
 async function findByToken(ctx: ServiceContext, token: string) {
   if (!TOKEN.test(token)) return undefined;
   return ctx.db.kysely.selectFrom('esims').select(['ac', 'iccid', 'esim_status', 'public_token']).where('public_token', '=', token).executeTakeFirst();
@@ -19,6 +22,7 @@ export function registerInstallPages(app: FastifyInstance, ctx: ServiceContext):
   app.get<{ Params: { file: string } }>('/qr/:file', async (request, reply) => {
     const esim = await findByToken(ctx, request.params.file.replace(/\.png$/, ''));
     if (!esim) return reply.code(404).type('text/plain').send('not found');
+    if (WITHDRAWN.has(esim.esim_status)) return reply.code(410).type('text/plain').send('this eSIM was cancelled or revoked');
     const png = await QRCode.toBuffer(esim.ac, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 300 });
     return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(png);
   });
@@ -26,6 +30,7 @@ export function registerInstallPages(app: FastifyInstance, ctx: ServiceContext):
   app.get<{ Params: { token: string } }>('/s/:token', async (request, reply) => {
     const esim = await findByToken(ctx, request.params.token);
     if (!esim) return reply.code(404).type('text/plain').send('not found');
+    if (WITHDRAWN.has(esim.esim_status)) return reply.code(410).type('text/plain').send('this eSIM was cancelled or revoked');
     const [, address = '', matchingId = ''] = esim.ac.split('$');
     const page = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Install your eSIM</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}code{word-break:break-all}img{width:260px;height:260px}</style></head>

@@ -1,16 +1,25 @@
+import { sql } from 'kysely';
 import type { Verb } from '../context.js';
 import { postLedgerEntry } from '../ledger.js';
 import { changeEsimStatus } from './change-status.js';
 import { requireEsimRef, type EsimRefInput } from './find.js';
 
-/** esim/cancel: only a new eSIM not yet downloaded; its price goes back to the balance. */
+/**
+ * esim/cancel: only a new eSIM not yet downloaded. Everything paid for it goes back to the
+ * balance: the plan and any top-up bought before the cancel.
+ */
 export async function cancelEsim({ ctx, input }: Verb<EsimRefInput>): Promise<Record<string, never>> {
   await changeEsimStatus(
     ctx,
     requireEsimRef(input),
     { from: ['GOT_RESOURCE'], to: 'CANCEL', also: (esim) => esim.smdp_status === 'RELEASED' },
     async (tx, esim, now) => {
-      await postLedgerEntry(tx, { merchantId: esim.merchant_id, amount: esim.price, kind: 'refund', reference: esim.esim_tran_no, note: 'cancel', now });
+      const paid = await tx
+        .selectFrom('esim_packages')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('price'), sql<number>`0`).as('total'))
+        .where('esim_id', '=', esim.id)
+        .executeTakeFirstOrThrow();
+      await postLedgerEntry(tx, { merchantId: esim.merchant_id, amount: Number(paid.total), kind: 'refund', reference: esim.esim_tran_no, note: 'cancel', now });
     },
   );
   return {};

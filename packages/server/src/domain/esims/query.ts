@@ -14,10 +14,13 @@ export interface EsimQueryInput {
 }
 
 /** Clients omit the "mandatory" pager: default it and clamp it (field-notes §5). */
-export function normalisePager(pager: EsimQueryInput['pager']): { pageNum: number; pageSize: number } {
+export function normalisePager(pager: EsimQueryInput['pager'], defaultSize = 20): { pageNum: number; pageSize: number } {
   const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
-  return { pageNum: clamp(pager?.pageNum ?? 1, 1, 10_000), pageSize: clamp(pager?.pageSize ?? 20, 5, 500) };
+  return { pageNum: clamp(pager?.pageNum ?? 1, 1, 10_000), pageSize: clamp(pager?.pageSize ?? defaultSize, 5, 500) };
 }
+
+/** An order's eSIMs come back whole by orderNo (up to 30) unless the client pages itself. */
+const ORDER_PAGE_SIZE = 30;
 
 function parseTime(field: string, text: string): number {
   const date = parseWireTime(text);
@@ -31,7 +34,8 @@ function parseTime(field: string, text: string): number {
  * (310403 when not the merchant's), or a creation time range, paged.
  */
 export async function queryEsims({ ctx, input }: Verb<EsimQueryInput>) {
-  const { pageNum, pageSize } = normalisePager(input.pager);
+  const byOrder = Boolean(input.orderNo && !input.esimTranNo && !input.iccid);
+  const { pageNum, pageSize } = normalisePager(input.pager, byOrder ? ORDER_PAGE_SIZE : 20);
   const db = ctx.db.kysely;
   let base = db.selectFrom('esims').where('merchant_id', '=', ctx.merchant.id);
 

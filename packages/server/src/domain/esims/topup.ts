@@ -37,10 +37,6 @@ const TOPUP_STATES = ['GOT_RESOURCE', 'IN_USE', 'USED_UP'];
  */
 export async function topUpEsim({ ctx, input }: Verb<TopupInput>): Promise<TopupResult> {
   const ref = requireEsimRef(input, '200042');
-  const hash = requestHash({ ...ref, packageCode: input.packageCode, amount: input.amount, periodNum: input.periodNum });
-  const earlier = await findTopup(ctx, input.transactionId);
-  if (earlier) return replayOf(earlier, hash, input.transactionId);
-
   const db = ctx.db.kysely;
   const esim = await findOwnedEsim(db, ctx.merchant, ref);
   const topup = await db
@@ -51,6 +47,11 @@ export async function topUpEsim({ ctx, input }: Verb<TopupInput>): Promise<Topup
     .orderBy('code')
     .limit(1)
     .executeTakeFirst();
+  // A retry may name the eSIM by iccid instead of esimTranNo, or the top-up by slug: the
+  // same top-up all the same.
+  const hash = requestHash({ esim: esim.esim_tran_no, packageCode: topup?.code ?? input.packageCode, amount: input.amount, periodNum: input.periodNum });
+  const earlier = await findTopup(ctx, input.transactionId);
+  if (earlier) return replayOf(earlier, hash, input.transactionId);
   if (!topup) throw new ApiError('310241', `The packageCode does not exist as a top-up: ${input.packageCode}`);
   const base = await db.selectFrom('packages').select(['location_code', 'support_topup_type']).where('code', '=', esim.package_code).executeTakeFirstOrThrow();
   if (base.support_topup_type === 1) throw new ApiError('200008', `The eSIM's plan ${esim.package_code} cannot be topped up.`);

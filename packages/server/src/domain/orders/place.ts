@@ -7,7 +7,7 @@ import { newOrderNo } from '../identifiers.js';
 import { hasInventory, reserveProfiles } from '../inventory/reserve.js';
 import { postLedgerEntry } from '../ledger.js';
 import { requestHash } from '../request-hash.js';
-import { priceOrder, type PackageInfoInput } from './items.js';
+import { findBasePackage, priceOrder, type PackageInfoInput } from './items.js';
 
 export interface PlaceOrderInput {
   transactionId: string;
@@ -29,7 +29,7 @@ export const ALLOCATE_ORDER = 'allocate-order';
  * with another body it is refused with 200008 (field-notes §8).
  */
 export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise<PlacedOrder> {
-  const hash = requestHash({ amount: input.amount, packageInfoList: input.packageInfoList });
+  const hash = requestHash({ amount: input.amount, lines: await canonicalLines(ctx, input.packageInfoList) });
   const earlier = await findOrderByTransaction(ctx, input.transactionId);
   if (earlier) return replayOf(earlier, hash);
 
@@ -77,6 +77,17 @@ export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise
   }
   ctx.wakeJobs?.();
   return { orderNo, transactionId: input.transactionId };
+}
+
+/** Order lines with each package named by its code, so a retry naming it by slug matches. */
+async function canonicalLines(ctx: Verb<unknown>['ctx'], infos: PackageInfoInput[]) {
+  return Promise.all(
+    infos.map(async ({ packageCode, slug, ...rest }) => {
+      const reference = packageCode ?? slug;
+      const pkg = reference ? await findBasePackage(ctx.db.kysely, reference) : undefined;
+      return { package: pkg?.code ?? reference, ...rest };
+    }),
+  );
 }
 
 async function findOrderByTransaction(ctx: Verb<unknown>['ctx'], transactionId: string) {
