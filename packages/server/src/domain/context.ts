@@ -14,6 +14,11 @@ export interface ServiceContext {
   log?: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /** Tells the job runner of this process that a job was enqueued (saves a poll interval). */
   wakeJobs?: () => void;
+  /**
+   * Drops this process's cached merchant rows after a verb changed a merchant's settings
+   * (other instances see the change within their cache's second).
+   */
+  merchantChanged?: () => void;
   /** Sandbox mode only: the movable clock and a way to run due jobs now. */
   sandbox?: SandboxControls;
 }

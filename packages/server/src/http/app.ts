@@ -46,6 +46,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const metrics = new Metrics();
   const merchants = new MerchantCache(ctx.db);
+  ctx.merchantChanged = () => merchants.invalidate();
   // Outside sandbox mode the sandbox API is not served at all (its paths answer 000103).
   const sandbox = ctx.config.mode === 'sandbox';
   registerPartnerApi(app, sandbox ? [...partnerRoutes, ...sandboxRoutes] : partnerRoutes, {

@@ -69,6 +69,7 @@ export async function setFaults({ ctx, input }: { ctx: MerchantContext; input: F
       .where('id', '=', ctx.merchant.id)
       .execute();
   });
+  ctx.merchantChanged?.();
   return readPlan(ctx);
 }
 
@@ -82,6 +83,7 @@ export async function clearFaults({ ctx }: { ctx: MerchantContext }) {
       .where('id', '=', ctx.merchant.id)
       .execute();
   });
+  ctx.merchantChanged?.();
   return readPlan(ctx);
 }
 
@@ -106,6 +108,7 @@ export async function applyFaults(ctx: MerchantContext & { merchant: MerchantRow
   const rules = await db.selectFrom('fault_rules').selectAll().where('merchant_id', '=', merchant.id).where('remaining', '>', 0).orderBy('id').execute();
   if (rules.length === 0) {
     await db.updateTable('merchants').set({ faults_active: 0 }).where('id', '=', merchant.id).execute();
+    ctx.merchantChanged?.();
     return;
   }
   const named = packagesNamed(input);

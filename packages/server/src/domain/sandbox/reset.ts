@@ -11,7 +11,7 @@ export async function resetSandbox({ ctx, input }: { ctx: MerchantContext; input
   sandboxOf(ctx);
   const merchantId = ctx.merchant.id;
   const now = ctx.clock.now();
-  return ctx.db.kysely.transaction().execute(async (tx) => {
+  const result = await ctx.db.kysely.transaction().execute(async (tx) => {
     const esimIds = (await tx.selectFrom('esims').select('id').where('merchant_id', '=', merchantId).execute()).map((r) => r.id);
     for (let i = 0; i < esimIds.length; i += 500) {
       const batch = esimIds.slice(i, i + 500);
@@ -36,4 +36,6 @@ export async function resetSandbox({ ctx, input }: { ctx: MerchantContext; input
         : await postLedgerEntry(tx, { merchantId, amount: target - current.balance, kind: 'adjustment', note: 'sandbox reset', now });
     return { balance, removedEsims: esimIds.length };
   });
+  ctx.merchantChanged?.();
+  return result;
 }
