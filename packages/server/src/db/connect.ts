@@ -55,6 +55,30 @@ function connectSqlite(path: string): Db {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { kysely, dialect: dialectOf('sqlite'), schema: undefined, close: () => kysely.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; with better-sqlite3 preparing costs more than running
+ * most of ours. Statements are kept per SQL text (bounded), which is safe because
+ * better-sqlite3 runs each one to completion synchronously.
+ */
+function withStatementCache(database: BetterSqlite3.Database, capacity = 1000): BetterSqlite3.Database {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  const prepare = database.prepare.bind(database);
+  return new Proxy(database, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') return Reflect.get(target, property, receiver);
+      return (sql: string) => {
+        let statement = statements.get(sql);
+        if (!statement) {
+          statement = prepare(sql);
+          if (statements.size >= capacity) statements.delete(statements.keys().next().value as string);
+          statements.set(sql, statement);
+        }
+        return statement;
+      };
+    },
+  });
 }

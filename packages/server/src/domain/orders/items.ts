@@ -28,16 +28,13 @@ export function isDayPass(pkg: PackageRecord): boolean {
   return pkg.data_type !== 1;
 }
 
-/** A base plan by code, or by slug (the vendor lets packageCode carry a slug). */
+/**
+ * A base plan by code, or by slug (the vendor lets packageCode carry a slug). Two indexed
+ * look-ups: SQLite plans `code = ? OR slug = ?` as a scan.
+ */
 export async function findBasePackage(db: Kysely<Database>, reference: string): Promise<PackageRecord | undefined> {
-  return db
-    .selectFrom('packages')
-    .selectAll()
-    .where('type', '=', 'BASE')
-    .where((eb) => eb.or([eb('code', '=', reference), eb('slug', '=', reference)]))
-    .orderBy('code')
-    .limit(1)
-    .executeTakeFirst();
+  const byCode = await db.selectFrom('packages').selectAll().where('code', '=', reference).where('type', '=', 'BASE').executeTakeFirst();
+  return byCode ?? db.selectFrom('packages').selectAll().where('type', '=', 'BASE').where('slug', '=', reference).executeTakeFirst();
 }
 
 /**
