@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import type { Database } from '../../db/schema.js';
 
@@ -6,6 +6,12 @@ export const SWEEP_BATCH = 500;
 
 /** States in which an eSIM can still expire (the partial index esims_expiry_due covers them). */
 export const EXPIRING_STATES = ['GOT_RESOURCE', 'IN_USE', 'USED_UP', 'SUSPENDED'] as const;
+
+/**
+ * The expiry index's own condition, as literal SQL: a database uses a partial index only
+ * when the query repeats its condition, and bound parameters hide that from SQLite.
+ */
+const EXPIRING = sql<boolean>`esim_status IN ('GOT_RESOURCE', 'IN_USE', 'USED_UP', 'SUSPENDED')`;
 
 /**
  * Ids of up to `limit` eSIMs whose `column` is due, oldest first, read through the column's
@@ -20,7 +26,7 @@ export async function dueEsimIds(
   tx: Kysely<Database> = db.kysely,
 ): Promise<number[]> {
   let query = tx.selectFrom('esims').select('id').where(column, '<=', now.getTime()).orderBy(column).limit(limit);
-  query = column === 'expired_time' ? query.where('esim_status', 'in', [...EXPIRING_STATES]) : query.where(column, 'is not', null);
+  query = column === 'expired_time' ? query.where(EXPIRING) : query.where(column, 'is not', null);
   if (db.dialect.skipLocked) query = query.forUpdate().skipLocked();
   return (await query.execute()).map((r) => r.id);
 }
@@ -29,7 +35,7 @@ export async function dueEsimIds(
 export async function nextSweepTime(db: Db, after: Date): Promise<number | null> {
   const k = db.kysely;
   const [expiry, warn, reset] = await Promise.all([
-    k.selectFrom('esims').select((eb) => eb.fn.min<number>('expired_time').as('t')).where('esim_status', 'in', [...EXPIRING_STATES]).where('expired_time', '>', after.getTime()).executeTakeFirst(),
+    k.selectFrom('esims').select((eb) => eb.fn.min<number>('expired_time').as('t')).where(EXPIRING).where('expired_time', '>', after.getTime()).executeTakeFirst(),
     k.selectFrom('esims').select((eb) => eb.fn.min<number>('validity_warn_at').as('t')).where('validity_warn_at', 'is not', null).where('validity_warn_at', '>', after.getTime()).executeTakeFirst(),
     k.selectFrom('esims').select((eb) => eb.fn.min<number>('daily_reset_at').as('t')).where('daily_reset_at', 'is not', null).where('daily_reset_at', '>', after.getTime()).executeTakeFirst(),
   ]);

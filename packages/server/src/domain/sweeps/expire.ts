@@ -16,11 +16,24 @@ export async function expireEsims(ctx: ServiceContext): Promise<number> {
       if (ids.length === 0) return 0;
       const rows = await tx.selectFrom('esims').select(['id', 'merchant_id', 'esim_status', 'activated_at']).where('id', 'in', ids).execute();
       const changes = [];
+      // One UPDATE per (from, to) pair rather than per eSIM.
+      const groups = new Map<string, { from: string; to: string; ids: number[] }>();
       for (const esim of rows) {
         if (!(EXPIRING_STATES as readonly string[]).includes(esim.esim_status)) continue;
         const to = esim.activated_at === null ? 'UNUSED_EXPIRED' : 'USED_EXPIRED';
-        await tx.updateTable('esims').set({ esim_status: to, validity_warn_at: null, daily_reset_at: null }).where('id', '=', esim.id).execute();
+        const key = `${esim.esim_status}>${to}`;
+        const group = groups.get(key) ?? { from: esim.esim_status, to, ids: [] };
+        group.ids.push(esim.id);
+        groups.set(key, group);
         changes.push({ esimId: esim.id, merchantId: esim.merchant_id, field: 'esimStatus' as const, from: esim.esim_status, to, actor: 'system' as const, at: now });
+      }
+      for (const group of groups.values()) {
+        await tx
+          .updateTable('esims')
+          .set({ esim_status: group.to, validity_warn_at: null, daily_reset_at: null })
+          .where('id', 'in', group.ids)
+          .where('esim_status', '=', group.from)
+          .execute();
       }
       await recordStatusChanges(tx, changes);
       return ids.length;
