@@ -103,7 +103,10 @@ describe('ESIM_STATUS and SMDP_EVENT', () => {
       esimTranNo: esim.esimTranNo,
       transactionId: placed.transactionId,
     });
+    // Events of separate changes may overtake each other: wait for each before the next.
+    await receiver.waitFor(() => receiver.events('ESIM_STATUS').filter((e) => e.content.esimTranNo === esim.esimTranNo).length === 1);
     await call(server, open('esim/suspend'), { esimTranNo: esim.esimTranNo }, { accessCode: merchant.accessCode });
+    await receiver.waitFor(() => receiver.events('ESIM_STATUS').filter((e) => e.content.esimTranNo === esim.esimTranNo).length === 2);
     await call(server, open('esim/revoke'), { esimTranNo: esim.esimTranNo }, { accessCode: merchant.accessCode });
     await receiver.waitFor(() => receiver.events('ESIM_STATUS').filter((e) => e.content.esimTranNo === esim.esimTranNo).length === 3);
     const statuses = receiver.events('ESIM_STATUS').filter((e) => e.content.esimTranNo === esim.esimTranNo);

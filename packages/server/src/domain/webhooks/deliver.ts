@@ -5,21 +5,6 @@ import { signatureHeaders } from './signing.js';
 import { checkWebhookTarget, UnsafeWebhookUrl } from './url-policy.js';
 import { DELIVER_WEBHOOK } from './emit.js';
 
-const ORDER_WAIT_MS = 20;
-
-async function hasUntriedPredecessor(ctx: ServiceContext, event: { id: number; merchant_id: number }): Promise<boolean> {
-  const earlier = await ctx.db.kysely
-    .selectFrom('webhook_events')
-    .select('id')
-    .where('merchant_id', '=', event.merchant_id)
-    .where('status', '=', 'pending')
-    .where('attempts', '=', 0)
-    .where('id', '<', event.id)
-    .limit(1)
-    .executeTakeFirst();
-  return earlier !== undefined;
-}
-
 /** Sends a prepared body to a URL after checking it; an unsafe URL is a failed attempt. */
 export async function sendWebhook(ctx: ServiceContext, url: string, body: string, headers: Record<string, string>): Promise<PostResult> {
   try {
@@ -52,14 +37,6 @@ export async function deliverWebhook(ctx: ServiceContext, eventId: number): Prom
     .executeTakeFirstOrThrow();
   if (!merchant.webhook_url) {
     await db.updateTable('webhook_events').set({ status: 'no_endpoint', next_attempt_at: null }).where('id', '=', event.id).execute();
-    return;
-  }
-  if (event.attempts === 0 && (await hasUntriedPredecessor(ctx, event))) {
-    // Keep a merchant's events in the order they were written: an earlier event has not
-    // had its first attempt yet (it is in flight or queued). Look again shortly. Only first
-    // attempts wait, so a failing endpoint's retries never hold up later events.
-    const later = new Date(ctx.clock.now().getTime() + ORDER_WAIT_MS);
-    await enqueueJob(db, { kind: DELIVER_WEBHOOK, payload: { eventIds: [event.id] }, runAt: later, now: ctx.clock.now() });
     return;
   }
   const startedAt = ctx.clock.now();
