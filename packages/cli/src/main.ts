@@ -2,6 +2,7 @@ import { ConfigError, startServer, VERSION, type RunningServer } from '@esimkit/
 import { Command } from 'commander';
 import { registerInventoryCommands } from './commands/inventory.js';
 import { registerOperatorCommands } from './commands/operator.js';
+import { registerPartnerCommands } from './commands/partner.js';
 
 const program = new Command()
   .name('esimkit')
@@ -34,6 +35,7 @@ program
 
 registerOperatorCommands(program);
 registerInventoryCommands(program);
+registerPartnerCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,63 @@
+// Request and result types of every endpoint, derived from the contract's schemas. Type-only:
+// nothing here exists at run time, so the SDK never loads zod.
+import type {
+  balanceQuery,
+  esimCancel,
+  esimOrder,
+  esimQuery,
+  esimSmsList,
+  esimTimeline,
+  esimTopup,
+  locationList,
+  packageList,
+  RequestOf,
+  ResponseOf,
+  sendSms,
+  usageQuery,
+  webhookLog,
+  webhookQuery,
+  webhookRedeliver,
+  webhookSave,
+  webhookSecretRotate,
+} from '@esimkit/contract';
+
+export type { ErrorCode, NotifyType, RequestOf, ResponseOf, WebhookContent, WebhookEvent } from '@esimkit/contract';
+
+export type PackageListRequest = RequestOf<typeof packageList>;
+export type PackageListResult = ResponseOf<typeof packageList>;
+export type PackageItem = PackageListResult['packageList'][number];
+
+/** An order; `transactionId` is generated when not given, and kept across retries. */
+export type OrderRequest = Omit<RequestOf<typeof esimOrder>, 'transactionId'> & { transactionId?: string };
+export type OrderResult = ResponseOf<typeof esimOrder>;
+export type PackageInfo = OrderRequest['packageInfoList'][number];
+
+export type EsimQueryRequest = RequestOf<typeof esimQuery>;
+export type EsimQueryResult = ResponseOf<typeof esimQuery>;
+export type EsimItem = EsimQueryResult['esimList'][number];
+
+/** `esimTranNo` (recommended) or `iccid`. */
+export type EsimRef = RequestOf<typeof esimCancel>;
+
+export type BalanceResult = ResponseOf<typeof balanceQuery>;
+
+export type TopupRequest = Omit<RequestOf<typeof esimTopup>, 'transactionId'> & { transactionId?: string };
+export type TopupResult = ResponseOf<typeof esimTopup>;
+
+export type SendSmsRequest = RequestOf<typeof sendSms>;
+export type UsageResult = ResponseOf<typeof usageQuery>;
+export type UsageItem = UsageResult['esimUsageList'][number];
+export type LocationListResult = ResponseOf<typeof locationList>;
+export type LocationItem = LocationListResult['locationList'][number];
+
+export type WebhookSaveResult = ResponseOf<typeof webhookSave>;
+export type WebhookQueryResult = ResponseOf<typeof webhookQuery>;
+
+export type SmsListResult = ResponseOf<typeof esimSmsList>;
+export type EsimEventsResult = ResponseOf<typeof esimTimeline>;
+export type WebhookLogRequest = RequestOf<typeof webhookLog>;
+export type WebhookLogResult = ResponseOf<typeof webhookLog>;
+export type WebhookLogEntry = WebhookLogResult['eventList'][number];
+export type WebhookRedeliverRequest = RequestOf<typeof webhookRedeliver>;
+export type WebhookRedeliverResult = ResponseOf<typeof webhookRedeliver>;
+export type WebhookSecretResult = ResponseOf<typeof webhookSecretRotate>;
