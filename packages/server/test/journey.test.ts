@@ -54,7 +54,7 @@ describe('the journey of one eSIM', () => {
     expect(first.totalVolume).toBe(total + topup.volume);
     expect(toMs(first.expiredTime) - toMs(activated.expiredTime)).toBe(topup.duration * DAY * 1000);
     await c.ok(sb('esim/consume'), { esimTranNo: tranNo, bytes: first.totalVolume });
-    await receiver.waitFor(() => events('ESIM_STATUS', tranNo).some((e) => e.content.esimStatus === 'USED_UP'));
+    await receiver.waitFor(() => events('ESIM_STATUS', tranNo).some((e) => e.content.esimStatus === 'USED_UP') && events('DATA_USAGE', tranNo).length === 4);
     expect(events('DATA_USAGE', tranNo).map((e) => e.content.remainThreshold)).toEqual([0.5, 0.5, 0.25, 0.1]);
     expect((await c.ok(api('esim/usage/query'), { esimTranNoList: [tranNo] })).esimUsageList[0]).toMatchObject({
       dataUsage: first.totalVolume,

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import type { Database } from '../../db/schema.js';
 
@@ -41,4 +41,27 @@ export async function nextSweepTime(db: Db, after: Date): Promise<number | null>
   ]);
   const times = [expiry?.t, warn?.t, reset?.t].filter((t): t is number => t !== null && t !== undefined).map(Number);
   return times.length ? Math.min(...times) : null;
+}
+
+/**
+ * Runs `handle` over every eSIM whose `column` is due, a batch per transaction, until a
+ * batch comes back short. `handle` gets the batch's ids inside the transaction that locked
+ * them. Returns how many eSIMs were handled.
+ */
+export async function sweepDue(
+  ctx: { db: Db },
+  column: 'expired_time' | 'validity_warn_at' | 'daily_reset_at',
+  now: Date,
+  handle: (tx: Transaction<Database>, ids: number[]) => Promise<void>,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const done = await ctx.db.kysely.transaction().execute(async (tx) => {
+      const ids = await dueEsimIds(ctx.db, column, now, SWEEP_BATCH, tx);
+      if (ids.length) await handle(tx, ids);
+      return ids.length;
+    });
+    total += done;
+    if (done < SWEEP_BATCH) return total;
+  }
 }

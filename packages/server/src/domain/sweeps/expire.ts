@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../context.js';
-import { recordStatusChanges } from '../esims/transition.js';
-import { dueEsimIds, EXPIRING_STATES, SWEEP_BATCH } from './due.js';
+import { recordStatusChanges, type StatusChange } from '../esims/transition.js';
+import { EXPIRING_STATES, sweepDue } from './due.js';
 
 /**
  * Ends the validity of every eSIM whose expiredTime has passed: never activated ->
@@ -9,38 +9,30 @@ import { dueEsimIds, EXPIRING_STATES, SWEEP_BATCH } from './due.js';
  */
 export async function expireEsims(ctx: ServiceContext): Promise<number> {
   const now = ctx.clock.now();
-  let total = 0;
-  for (;;) {
-    const done = await ctx.db.kysely.transaction().execute(async (tx) => {
-      const ids = await dueEsimIds(ctx.db, 'expired_time', now, SWEEP_BATCH, tx);
-      if (ids.length === 0) return 0;
-      const rows = await tx.selectFrom('esims').select(['id', 'merchant_id', 'esim_status', 'activated_at']).where('id', 'in', ids).execute();
-      const changes = [];
-      // One UPDATE per (from, to) pair rather than per eSIM.
-      const groups = new Map<string, { from: string; to: string; ids: number[] }>();
-      for (const esim of rows) {
-        if (!(EXPIRING_STATES as readonly string[]).includes(esim.esim_status)) continue;
-        const to = esim.activated_at === null ? 'UNUSED_EXPIRED' : 'USED_EXPIRED';
-        const key = `${esim.esim_status}>${to}`;
-        const group = groups.get(key) ?? { from: esim.esim_status, to, ids: [] };
-        group.ids.push(esim.id);
-        groups.set(key, group);
-        changes.push({ esimId: esim.id, merchantId: esim.merchant_id, field: 'esimStatus' as const, from: esim.esim_status, to, actor: 'system' as const, at: now });
-      }
-      for (const group of groups.values()) {
-        await tx
-          .updateTable('esims')
-          .set({ esim_status: group.to, validity_warn_at: null, daily_reset_at: null })
-          .where('id', 'in', group.ids)
-          .where('esim_status', '=', group.from)
-          .execute();
-      }
-      await recordStatusChanges(tx, changes);
-      return ids.length;
-    });
-    total += done;
-    if (done < SWEEP_BATCH) break;
-  }
+  const total = await sweepDue(ctx, 'expired_time', now, async (tx, ids) => {
+    const rows = await tx.selectFrom('esims').select(['id', 'merchant_id', 'esim_status', 'activated_at']).where('id', 'in', ids).execute();
+    const changes: StatusChange[] = [];
+    // One UPDATE per (from, to) pair rather than per eSIM.
+    const groups = new Map<string, { from: string; to: string; ids: number[] }>();
+    for (const esim of rows) {
+      if (!(EXPIRING_STATES as readonly string[]).includes(esim.esim_status)) continue;
+      const to = esim.activated_at === null ? 'UNUSED_EXPIRED' : 'USED_EXPIRED';
+      const key = `${esim.esim_status}>${to}`;
+      const group = groups.get(key) ?? { from: esim.esim_status, to, ids: [] };
+      group.ids.push(esim.id);
+      groups.set(key, group);
+      changes.push({ esimId: esim.id, merchantId: esim.merchant_id, field: 'esimStatus', from: esim.esim_status, to, actor: 'system', at: now });
+    }
+    for (const group of groups.values()) {
+      await tx
+        .updateTable('esims')
+        .set({ esim_status: group.to, validity_warn_at: null, daily_reset_at: null })
+        .where('id', 'in', group.ids)
+        .where('esim_status', '=', group.from)
+        .execute();
+    }
+    await recordStatusChanges(tx, changes);
+  });
   if (total) ctx.wakeJobs?.();
   return total;
 }
