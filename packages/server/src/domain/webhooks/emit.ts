@@ -1,7 +1,6 @@
 import { formatEventTime, type NotifyType, type WebhookContent } from '@esimkit/contract';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { enqueueJob } from '../../jobs/queue.js';
 import { randomHex } from '../../lib/random.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -52,8 +51,25 @@ export async function emitWebhooks(tx: Executor, events: EventToEmit[]): Promise
     .returning(['id', 'merchant_id'])
     .execute();
   const eventIds = rows.filter((r) => withEndpoint.has(r.merchant_id)).map((r) => r.id);
-  if (eventIds.length) await enqueueJob(tx, { kind: DELIVER_WEBHOOK, payload: { eventIds }, runAt: events[0]!.at, now: events[0]!.at });
+  if (eventIds.length === 0) return;
+  // Every event of one transaction goes in one delivery job, in the order written: the
+  // DATA_USAGE and USED_UP of one use arrive in that order.
+  const batch = tx.isTransaction ? jobOfTransaction.get(tx) : undefined;
+  if (batch) {
+    batch.eventIds.push(...eventIds);
+    await tx.updateTable('jobs').set({ payload: JSON.stringify({ eventIds: batch.eventIds }) }).where('id', '=', batch.jobId).execute();
+    return;
+  }
+  const at = events[0]!.at.getTime();
+  const job = await tx
+    .insertInto('jobs')
+    .values({ kind: DELIVER_WEBHOOK, payload: JSON.stringify({ eventIds }), run_at: at, created_at: at })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (tx.isTransaction) jobOfTransaction.set(tx, { jobId: job.id, eventIds });
 }
+
+const jobOfTransaction = new WeakMap<Executor, { jobId: number; eventIds: number[] }>();
 
 export function emitWebhook<T extends NotifyType>(tx: Executor, event: EventToEmit<T>): Promise<void> {
   return emitWebhooks(tx, [event as EventToEmit]);
