@@ -23,9 +23,12 @@ export function requireEsimRef(input: EsimRefInput, missingCode: '000105' | '200
  * another merchant's get the same answer, 310403, so nothing leaks.
  */
 export async function findOwnedEsim(db: Executor, merchant: MerchantRow, ref: EsimRefInput): Promise<EsimRow> {
-  let query = db.selectFrom('esims').selectAll().where('merchant_id', '=', merchant.id);
-  query = ref.esimTranNo ? query.where('esim_tran_no', '=', ref.esimTranNo) : query.where('iccid', '=', normaliseIccid(ref.iccid!));
-  const esim = await query.orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const query = db.selectFrom('esims').selectAll().where('merchant_id', '=', merchant.id);
+  // esimTranNo is unique: no ordering, so the planner takes its index rather than the
+  // merchant's (a query sorted by id walked every eSIM of the merchant).
+  const esim = ref.esimTranNo
+    ? await query.where('esim_tran_no', '=', ref.esimTranNo).executeTakeFirst()
+    : await query.where('iccid', '=', normaliseIccid(ref.iccid!)).orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!esim) throw new ApiError('310403', 'The ICCID or esimTranNo does not exist.');
   return esim;
 }
