@@ -1,17 +1,45 @@
 import { sql } from 'kysely';
+import { LruCache } from '../lib/lru.js';
 import type { Db } from './connect.js';
 
+/** Values a process takes from the database at once, so most numbers cost no write. */
+const BLOCK = 50;
+
+interface Block {
+  next: number;
+  end: number;
+}
+
+const blocks = new WeakMap<Db, LruCache<string, Block>>();
+
 /**
- * Reserves `count` consecutive values of a named counter and returns the first. It runs
- * in its own short statement (never inside a caller's transaction), so concurrent orders do
- * not queue on the counter's row; a rolled-back caller leaves a gap, which is harmless.
+ * Reserves `count` consecutive values of a named counter and returns the first. Values are
+ * taken from the database in blocks, each in its own short statement (never inside a
+ * caller's transaction, so concurrent orders do not queue on the counter's row). Numbers
+ * are unique across processes but not dense: a block left over when the process stops or
+ * the name changes (names carry the minute) leaves a gap, which is harmless.
  */
 export async function nextSequence(db: Db, name: string, count = 1): Promise<number> {
+  let cache = blocks.get(db);
+  if (!cache) {
+    cache = new LruCache(64);
+    blocks.set(db, cache);
+  }
+  const block = cache.get(name);
+  if (block && block.end - block.next >= count) {
+    const first = block.next;
+    block.next += count;
+    return first;
+  }
+  const take = Math.max(count, BLOCK);
   const row = await db.kysely
     .insertInto('sequences')
-    .values({ name, value: count })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql<number>`sequences.value + ${count}` }))
+    .values({ name, value: take })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql<number>`sequences.value + ${take}` }))
     .returning('value')
     .executeTakeFirstOrThrow();
-  return Number(row.value) - count + 1;
+  const end = Number(row.value) + 1;
+  const first = end - take;
+  cache.set(name, { next: first + count, end });
+  return first;
 }
