@@ -40,8 +40,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // --data sends form encoding), so every body is taken as bytes and parsed as JSON later.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-  app.addHook('onSend', async (request, reply) => {
+  // Callback style, not async: this runs on every request.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   const metrics = new Metrics();

@@ -3,6 +3,7 @@ import { BlockList, isIP } from 'node:net';
 /** Per-merchant list of IPs and CIDR blocks refused with 101002. */
 export function compileBlocklist(entries: string[]): BlockList {
   const list = new BlockList();
+  if (entries.length === 0) empty.add(list);
   for (const entry of entries) {
     const [address, prefix] = entry.trim().split('/');
     const family = isIP(address ?? '');
@@ -14,7 +15,10 @@ export function compileBlocklist(entries: string[]): BlockList {
   return list;
 }
 
+const empty = new WeakSet<BlockList>();
+
 export function isBlocked(list: BlockList, ip: string): boolean {
+  if (empty.has(list)) return false;
   // IPv4 clients on a dual-stack socket appear as ::ffff:a.b.c.d.
   const plain = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
   const family = isIP(plain);
