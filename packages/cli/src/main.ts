@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerInventoryCommands } from './commands/inventory.js';
 import { registerOperatorCommands } from './commands/operator.js';
 import { registerPartnerCommands } from './commands/partner.js';
+import { registerSandboxCommands } from './commands/sandbox.js';
 
 const program = new Command()
   .name('esimkit')
@@ -36,6 +37,7 @@ program
 registerOperatorCommands(program);
 registerInventoryCommands(program);
 registerPartnerCommands(program);
+registerSandboxCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -57,10 +57,10 @@ const hints: Record<string, string> = {
   '900001': 'the account is over its rate limit: try again in a moment',
 };
 
-function hintFor(error: EsimAccessError, options: ConnectionOptions): string | undefined {
+function hintFor(error: EsimAccessError, options: ConnectionOptions, commandHints: Record<string, string>): string | undefined {
   if (error.code === 'NETWORK') return `is esimkit running at ${baseUrlOf(options)}? (--base-url or ESIMKIT_BASE_URL)`;
   if (error.code === 'HTTP') return `${baseUrlOf(options)} does not answer like the eSIM Access API: check --base-url`;
-  return hints[error.code];
+  return commandHints[error.code] ?? hints[error.code];
 }
 
 export function failWith(message: string, hint?: string): never {
@@ -68,15 +68,18 @@ export function failWith(message: string, hint?: string): never {
   process.exit(1);
 }
 
-/** Runs a command's work; an API error is printed with its code and a hint, exit 1. */
-export function partnerAction<A extends unknown[]>(work: (...args: A) => Promise<unknown>): (...args: A) => Promise<void> {
+/**
+ * Runs a command's work; an API error is printed with its code and a hint, exit 1.
+ * `commandHints` take precedence over the shared hints for this command's errors.
+ */
+export function partnerAction<A extends unknown[]>(work: (...args: A) => Promise<unknown>, commandHints: Record<string, string> = {}): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await work(...args);
     } catch (error) {
       // Commander passes the command last; its options say which server was called.
       const options = (args.at(-1) as Command | undefined)?.opts?.() as ConnectionOptions | undefined ?? {};
-      if (error instanceof EsimAccessError) failWith(`${error.code} ${error.message}`, hintFor(error, options));
+      if (error instanceof EsimAccessError) failWith(`${error.code} ${error.message}`, hintFor(error, options, commandHints));
       if (error instanceof WebhookParseError) failWith(error.message);
       throw error;
     }

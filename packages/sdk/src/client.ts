@@ -6,6 +6,7 @@ import { orderAndWait, type OrderAndWaitOptions, type OrderedProfiles } from './
 import { OrderSignals } from './order-signals.js';
 import { backoffDelay, sleep, TokenBucket, unpaced, type Pacer } from './pacing.js';
 import { routes, type Route } from './routes.js';
+import { SandboxApi } from './sandbox.js';
 import { sendOnce } from './transport.js';
 import type * as T from './types.js';
 
@@ -45,6 +46,8 @@ export class EsimAccessClient {
   private readonly credentials: { accessCode: string; secretKey?: string | undefined };
   private readonly pacer: Pacer;
   private readonly signals = new OrderSignals();
+  /** esimkit's sandbox API (sandbox mode only): clock, simulated device and network, faults, test funds, reset. */
+  readonly sandbox: SandboxApi;
   private readonly options: Required<Pick<EsimAccessClientOptions, 'retries' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'timeoutMs'>> & {
     fetch: typeof fetch;
     userAgent: string | undefined;
@@ -64,6 +67,7 @@ export class EsimAccessClient {
       fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
       userAgent: options.userAgent,
     };
+    this.sandbox = new SandboxApi((route, input, callOptions, once) => this.send(route, input, callOptions, once) as Promise<never>);
   }
 
   /**
@@ -72,19 +76,25 @@ export class EsimAccessClient {
    */
   call<E extends Endpoint>(endpoint: E, input: RequestOf<E>, options?: CallOptions): Promise<ResponseOf<E>>;
   call<Req, Res>(route: Route<Req, Res>, input: Req, options?: CallOptions): Promise<Res>;
-  async call(route: { path: string }, input: unknown, options: CallOptions = {}): Promise<unknown> {
+  call(route: { path: string }, input: unknown, options?: CallOptions): Promise<unknown> {
+    return this.send(route, input, options, false);
+  }
+
+  /** `once`: the call must not be repeated after a lost answer (NETWORK, HTTP); API answers saying it was not carried out are retried. */
+  private async send(route: { path: string }, input: unknown, options: CallOptions | undefined, once: boolean): Promise<unknown> {
     const body = JSON.stringify(input ?? {});
     const url = this.baseUrl + route.path;
     for (let attempt = 0; ; attempt++) {
-      await this.pacer.take(options.signal);
+      await this.pacer.take(options?.signal);
       try {
-        return await sendOnce(url, route.path, body, this.credentials, { ...this.options, signal: options.signal });
+        return await sendOnce(url, route.path, body, this.credentials, { ...this.options, signal: options?.signal });
       } catch (error) {
         if (!(error instanceof EsimAccessError) || !error.retryable || error.code === '200010' || attempt >= this.options.retries) throw error;
+        if (once && !error.isApiError) throw error;
         const delay = Math.max(error.retryAfterMs ?? 0, backoffDelay(attempt, this.options.retryBaseDelayMs, this.options.retryMaxDelayMs));
         // The account is over its limit (another process shares it): hold every call back.
         if (error.code === '900001') this.pacer.pause(delay);
-        await sleep(delay, options.signal);
+        await sleep(delay, options?.signal);
       }
     }
   }

@@ -4,6 +4,7 @@ export { EsimAccessError, OrderWaitTimeoutError, isRetryable, type TransportErro
 export type { OrderAndWaitOptions, OrderedProfiles } from './order-and-wait.js';
 export { TokenBucket, backoffDelay, type Pacer } from './pacing.js';
 export { route, routes, type Route, type RouteRequest, type RouteResult } from './routes.js';
+export { SandboxApi, type SandboxCallOptions } from './sandbox.js';
 export { authHeaders } from './transport.js';
 export { parseWebhookEvent, notifyTypes, WebhookParseError } from './webhooks/parse.js';
 export { verifyWebhook, type HeadersLike } from './webhooks/verify.js';

@@ -12,6 +12,18 @@ import type {
   packageList,
   RequestOf,
   ResponseOf,
+  sandboxAttach,
+  sandboxClockAdvance,
+  sandboxClockGet,
+  sandboxConsume,
+  sandboxDeposit,
+  sandboxDisable,
+  sandboxFaultsGet,
+  sandboxFaultsSet,
+  sandboxInstall,
+  sandboxReset,
+  sandboxSmsReceive,
+  sandboxSmsSend,
   sendSms,
   usageQuery,
   webhookLog,
@@ -61,3 +73,28 @@ export type WebhookLogEntry = WebhookLogResult['eventList'][number];
 export type WebhookRedeliverRequest = RequestOf<typeof webhookRedeliver>;
 export type WebhookRedeliverResult = ResponseOf<typeof webhookRedeliver>;
 export type WebhookSecretResult = ResponseOf<typeof webhookSecretRotate>;
+
+// The sandbox API (esimkit in sandbox mode).
+export type SandboxClock = ResponseOf<typeof sandboxClockGet>;
+/** Forward by `seconds`, or to the time `to` (a Date, or an ISO UTC string); never backward. */
+export type SandboxAdvanceRequest = { seconds: number; to?: undefined } | { to: string | Date; seconds?: undefined };
+export type SandboxAdvanceResult = ResponseOf<typeof sandboxClockAdvance>;
+/** The profile (`esimTranNo` or `iccid`); `eid` is made up when absent; `fail` breaks the download off. */
+export type SandboxInstallRequest = RequestOf<typeof sandboxInstall>;
+export type SandboxInstallResult = ResponseOf<typeof sandboxInstall>;
+/** `esimTranNo` (recommended) or `iccid`. */
+export type SandboxEsimRef = RequestOf<typeof sandboxDisable>;
+export type SandboxDeviceState = ResponseOf<typeof sandboxDisable>;
+export type SandboxAttachResult = ResponseOf<typeof sandboxAttach>;
+export type SandboxConsumeRequest = RequestOf<typeof sandboxConsume>;
+export type SandboxConsumeResult = ResponseOf<typeof sandboxConsume>;
+export type SandboxSmsReceiveRequest = RequestOf<typeof sandboxSmsReceive>;
+export type SandboxSmsSendRequest = RequestOf<typeof sandboxSmsSend>;
+export type SandboxFaultsRequest = RequestOf<typeof sandboxFaultsSet>;
+export type SandboxFaultRule = NonNullable<SandboxFaultsRequest['rules']>[number];
+export type SandboxFaultPlan = ResponseOf<typeof sandboxFaultsGet>;
+/** `amount` in units of 1/10,000 USD, at most 100,000,000 ($10,000) a call. */
+export type SandboxDepositRequest = RequestOf<typeof sandboxDeposit>;
+export type SandboxDepositResult = ResponseOf<typeof sandboxDeposit>;
+export type SandboxResetRequest = RequestOf<typeof sandboxReset>;
+export type SandboxResetResult = ResponseOf<typeof sandboxReset>;

@@ -1,4 +1,4 @@
-import { endpoints, extensionEndpoints, packageList } from '@esimkit/contract';
+import { endpoints, extensionEndpoints, packageList, sandboxEndpoints } from '@esimkit/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EsimAccessClient, EsimAccessError, routes } from '../src/index.js';
 import { clientFor, recordingFetch, startServer, type Merchant, type TestServer } from './support.js';
@@ -16,9 +16,9 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe('the route table', () => {
-  it('has a route for every partner and esimkit endpoint of the contract, with its path', () => {
+  it('has a route for every partner, esimkit and sandbox endpoint of the contract, with its path', () => {
     const table = Object.values(routes).map((r) => `${r.name} ${r.path}`).sort();
-    const contract = [...endpoints, ...extensionEndpoints].map((e) => `${e.name} ${e.path}`).sort();
+    const contract = [...endpoints, ...extensionEndpoints, ...sandboxEndpoints].map((e) => `${e.name} ${e.path}`).sort();
     expect(table).toEqual(contract);
   });
 

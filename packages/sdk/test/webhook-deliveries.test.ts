@@ -86,8 +86,12 @@ describe('deliveries of a running esimkit', () => {
     expect(verdicts.length).toBeGreaterThan(0);
     expect(verdicts.every(Boolean)).toBe(true);
 
-    const { eventList } = await client.webhookLog({ notifyType: 'ORDER_STATUS' });
-    expect(eventList[0]).toMatchObject({ notifyId: orderStatus.notifyId, status: 'delivered' });
+    // The receiver has the event before the server has recorded the 2xx: wait for the log.
+    const logged = await until(async () => {
+      const { eventList } = await client.webhookLog({ notifyType: 'ORDER_STATUS' });
+      return eventList[0]?.status === 'delivered' ? eventList[0] : undefined;
+    });
+    expect(logged).toMatchObject({ notifyId: orderStatus.notifyId, status: 'delivered' });
     expect(await client.webhookRedeliver({ notifyId: orderStatus.notifyId })).toEqual({ redelivered: 1 });
     await until(() => duplicates.includes(orderStatus.notifyId));
     expect(handled.filter((e) => e.notifyId === orderStatus.notifyId)).toHaveLength(1);

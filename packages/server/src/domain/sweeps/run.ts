@@ -25,8 +25,29 @@ export async function scheduleNextSweep(ctx: ServiceContext): Promise<void> {
   await enqueueJob(ctx.db.kysely, { kind: SWEEP, payload: {}, runAt: new Date(at), now: new Date(now), dedupeKey: `${SWEEP}:${at}` });
 }
 
-/** The recurring sweep job: sweeps, then queues the next. */
+const ADVANCING_KEY = 'sandbox_advancing_until';
+
+/**
+ * While the sandbox clock is being advanced (by any instance), the advance runs the sweeps
+ * itself at each step; the recurring job stands aside so the two do not race for the same
+ * rows. The mark carries a wall-clock expiry, so a crashed advance frees it by itself.
+ */
+export async function markAdvancing(ctx: ServiceContext, untilWallMs: number | null): Promise<void> {
+  const value = String(untilWallMs ?? 0);
+  await ctx.db.kysely
+    .insertInto('meta')
+    .values({ key: ADVANCING_KEY, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}
+
+async function advancing(ctx: ServiceContext): Promise<boolean> {
+  const row = await ctx.db.kysely.selectFrom('meta').select('value').where('key', '=', ADVANCING_KEY).executeTakeFirst();
+  return Number(row?.value ?? 0) > Date.now();
+}
+
+/** The recurring sweep job: sweeps (unless an advance is sweeping), then queues the next. */
 export async function sweepJob(ctx: ServiceContext): Promise<void> {
-  await runSweeps(ctx);
+  if (!(await advancing(ctx))) await runSweeps(ctx);
   await scheduleNextSweep(ctx);
 }
