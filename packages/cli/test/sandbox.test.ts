@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { json, runCli, table } from './support.js';
 import { EsimAccessClient, formatUnits, type EsimItem } from '@esimkit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/support/harness.js';
@@ -9,45 +7,15 @@ import { byteCount, durationSeconds } from '../src/commands/sandbox.js';
 // `esimkit sandbox ...` as a partner runs it: child processes against a running esimkit in
 // sandbox mode. Independent runs go in parallel (each costs about a second of start-up); the
 // SDK sets the scene and checks what the commands did.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = join(ROOT, 'packages/cli/bin/esimkit.js');
 const SLOW = 120_000;
 const DAY = 86_400;
-const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('ESIMKIT_')));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let server: TestServer;
 let env: Record<string, string>;
 let client: EsimAccessClient;
 let esim: EsimItem;
 
-function esimkit(args: string[], extraEnv: Record<string, string> = env): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...baseEnv, ...extraEnv }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
-  });
-}
-
-function json(run: Run): any {
-  expect(run.stderr, 'stderr').toBe('');
-  expect(run.code, 'exit code').toBe(0);
-  return JSON.parse(run.stdout);
-}
-
-/** Rows of a table printed without --json. */
-function table(stdout: string): Record<string, string>[] {
-  const [header, dashes, ...rows] = stdout.trimEnd().split('\n');
-  expect(dashes).toMatch(/^[- ]+$/);
-  const starts = [...dashes!.matchAll(/-+/g)].map((m) => m.index!);
-  const cell = (line: string, i: number) => line.slice(starts[i], starts[i + 1]).trim();
-  return rows.map((row) => Object.fromEntries(starts.map((_, i) => [cell(header!, i), cell(row, i)])));
-}
+const esimkit = (args: string[], extraEnv: Record<string, string> = env) => runCli(args, extraEnv);
 
 const statusOf = async (esimTranNo: string) => (await client.query({ esimTranNo })).esimList[0]!;
 
