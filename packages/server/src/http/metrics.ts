@@ -21,9 +21,18 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'esimkit_' });
   }
 
+  /** Label children by endpoint and code (both from closed lists), so no label hashing per request. */
+  private readonly children = new Map<string, { requests: { inc(): void }; latency: { observe(value: number): void } }>();
+
   observe(endpoint: string, code: string, seconds: number): void {
-    this.requests.inc({ endpoint, code });
-    this.latency.observe({ endpoint, code }, seconds);
+    const key = `${endpoint} ${code}`;
+    let child = this.children.get(key);
+    if (!child) {
+      child = { requests: this.requests.labels(endpoint, code), latency: this.latency.labels(endpoint, code) };
+      this.children.set(key, child);
+    }
+    child.requests.inc();
+    child.latency.observe(seconds);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

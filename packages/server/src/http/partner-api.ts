@@ -31,11 +31,11 @@ export function registerPartnerApi(app: FastifyInstance, routes: Route[], deps: 
         const ctx = { ...deps.ctx, merchant };
         if (deps.ctx.sandbox && !route.endpoint.path.startsWith('/sandbox/')) await applyFaults(ctx, route.endpoint, input);
         const obj = await route.handle(ctx, input);
-        return sendJson(reply, successBody(route.endpoint, obj));
+        return writeEnvelope(reply, successBody(route.endpoint, obj));
       } catch (error) {
-        const { body, errorCode } = errorResponse(error, request, reply);
+        const { body, errorCode, headers } = errorResponse(error, request);
         code = errorCode;
-        return sendJson(reply, body);
+        return writeEnvelope(reply, body, headers);
       } finally {
         deps.metrics.observe(name, code, (performance.now() - started) / 1000);
       }
@@ -52,12 +52,28 @@ export function sendJson(reply: FastifyReply, body: string): FastifyReply {
   return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(body);
 }
 
+/**
+ * The partner routes' answer, written straight to the socket: fastify's generic reply
+ * pipeline (hooks, serialiser checks) cost more per request than everything else a route
+ * does. Headers are the same as sendJson's plus the request id.
+ */
+function writeEnvelope(reply: FastifyReply, body: string, headers: Record<string, string> = {}): FastifyReply {
+  reply.hijack();
+  reply.raw.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': String(reply.request.id),
+    ...headers,
+  });
+  reply.raw.end(body);
+  return reply;
+}
+
 /** ApiError to its code; anything else is logged with the request id and answered 000001. */
-export function errorResponse(error: unknown, request: FastifyRequest, reply: FastifyReply): { body: string; errorCode: string } {
-  if (error instanceof RateLimitedError) {
-    reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
-  }
-  if (error instanceof ApiError) return { body: errorBody(error.code, error.message), errorCode: error.code };
+export function errorResponse(error: unknown, request: FastifyRequest): { body: string; errorCode: string; headers: Record<string, string> } {
+  const headers: Record<string, string> =
+    error instanceof RateLimitedError ? { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) } : {};
+  if (error instanceof ApiError) return { body: errorBody(error.code, error.message), errorCode: error.code, headers };
   request.log.error({ err: error, reqId: request.id }, 'unexpected error');
-  return { body: errorBody('000001', `Server error (request id ${request.id})`), errorCode: '000001' };
+  return { body: errorBody('000001', `Server error (request id ${request.id})`), errorCode: '000001', headers };
 }
