@@ -31,11 +31,11 @@ export function registerPartnerApi(app: FastifyInstance, routes: Route[], deps: 
         const ctx = { ...deps.ctx, merchant };
         if (deps.ctx.sandbox && !route.endpoint.path.startsWith('/sandbox/')) await applyFaults(ctx, route.endpoint, input);
         const obj = await route.handle(ctx, input);
-        return writeEnvelope(reply, successBody(route.endpoint, obj));
+        return sendJson(reply, successBody(route.endpoint, obj));
       } catch (error) {
         const { body, errorCode, headers } = errorResponse(error, request);
         code = errorCode;
-        return writeEnvelope(reply, body, headers);
+        return sendJson(reply.headers(headers), body);
       } finally {
         deps.metrics.observe(name, code, (performance.now() - started) / 1000);
       }
@@ -50,23 +50,6 @@ export function registerPartnerApi(app: FastifyInstance, routes: Route[], deps: 
 
 export function sendJson(reply: FastifyReply, body: string): FastifyReply {
   return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(body);
-}
-
-/**
- * The partner routes' answer, written straight to the socket: fastify's generic reply
- * pipeline (hooks, serialiser checks) cost more per request than everything else a route
- * does. Headers are the same as sendJson's plus the request id.
- */
-function writeEnvelope(reply: FastifyReply, body: string, headers: Record<string, string> = {}): FastifyReply {
-  reply.hijack();
-  reply.raw.writeHead(200, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-    'x-request-id': String(reply.request.id),
-    ...headers,
-  });
-  reply.raw.end(body);
-  return reply;
 }
 
 /** ApiError to its code; anything else is logged with the request id and answered 000001. */
