@@ -38,7 +38,7 @@ export async function openRuntime(config: Config, givenClock?: Clock): Promise<R
   // in (tests) wins.
   const sandboxClock = config.mode === 'sandbox' && !givenClock ? new SandboxClock(db) : undefined;
   const clock: Clock = givenClock ?? sandboxClock ?? systemClock;
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : undefined;
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
   const ctx: ServiceContext = { db, clock, config };
   const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(db, config.smdpAddress) }));
   ctx.wakeJobs = () => jobs.wake();
@@ -137,4 +137,23 @@ async function findDemoMerchant(ctx: ServiceContext): Promise<CreatedMerchant | 
     rateBurst: row.rate_burst,
     balance: row.balance,
   };
+}
+
+/**
+ * Redis for the shared rate limit and replay window. Commands fail at once while it is
+ * unreachable (no queue that would hold requests up); the start waits a moment for the
+ * first connection so the first requests already share the buckets.
+ */
+async function connectRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
+  // Outages surface where Redis is used (the rate limiter logs them); no unhandled events.
+  redis.on('error', () => {});
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2000);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return redis;
 }

@@ -89,3 +89,22 @@ describe('rate limit shared through Redis', () => {
     expect(expectFailure(again)).toBe('101001');
   });
 });
+
+describe('rate limit with Redis down', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // Nothing listens on port 1: every Redis command fails at once.
+    server = await startTestServer({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+  });
+  afterAll(() => server?.close());
+
+  it('lets requests through rather than failing every call, signed ones too', async () => {
+    const merchant = await server.merchant({ rateLimit: 8 });
+    const results = await burst(server, merchant.accessCode, 3);
+    expect(results.map((r) => r.json.success)).toEqual([true, true, true]);
+    const signed = await call(server, paths.balance, '{}', { accessCode: merchant.accessCode, secretKey: merchant.secretKey });
+    expect(signed.json.success).toBe(true);
+    const forged = await call(server, paths.balance, '{}', { accessCode: merchant.accessCode, secretKey: 'wrong' });
+    expect(expectFailure(forged)).toBe('101003');
+  });
+});

@@ -68,21 +68,36 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
 return {allowed, wait}
 `;
 
+/**
+ * The Redis bucket fails open: when Redis cannot be reached, requests are let through (and
+ * the outage is logged once a minute) rather than every partner call failing with 000001.
+ */
 export class RedisRateLimiter implements RateLimiter {
+  private lastWarning = 0;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'esimkit:rl:',
+    private readonly warn: (message: string) => void = (message) => process.stderr.write(`${message}\n`),
   ) {
     redis.defineCommand('esimkitTakeToken', { numberOfKeys: 1, lua: TAKE_SCRIPT });
   }
 
   async take(key: string, rate: number, burst: number): Promise<RateDecision> {
-    const [allowed, wait] = (await (this.redis as unknown as { esimkitTakeToken(...args: unknown[]): Promise<[number, number]> }).esimkitTakeToken(
-      this.prefix + key,
-      rate,
-      burst,
-    )) as [number, number];
-    return { allowed: allowed === 1, retryAfterMs: wait };
+    try {
+      const [allowed, wait] = await (this.redis as unknown as { esimkitTakeToken(...args: unknown[]): Promise<[number, number]> }).esimkitTakeToken(
+        this.prefix + key,
+        rate,
+        burst,
+      );
+      return { allowed: allowed === 1, retryAfterMs: wait };
+    } catch (error) {
+      if (Date.now() - this.lastWarning > 60_000) {
+        this.lastWarning = Date.now();
+        this.warn(`rate limiter: Redis unavailable, letting requests through (${(error as Error).message})`);
+      }
+      return { allowed: true, retryAfterMs: 0 };
+    }
   }
 
   async close(): Promise<void> {}

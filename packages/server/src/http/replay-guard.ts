@@ -30,13 +30,28 @@ export class MemoryReplayGuard implements ReplayGuard {
   }
 }
 
+/**
+ * Fails open like the Redis rate limiter: while Redis is unreachable, signed requests are
+ * served (the signature and timestamp are still checked) and the outage is logged.
+ */
 export class RedisReplayGuard implements ReplayGuard {
+  private lastWarning = 0;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'esimkit:rid:',
+    private readonly warn: (message: string) => void = (message) => process.stderr.write(`${message}\n`),
   ) {}
 
   async firstSeen(key: string, ttlMs: number): Promise<boolean> {
-    return (await this.redis.set(this.prefix + key, '1', 'PX', ttlMs, 'NX')) === 'OK';
+    try {
+      return (await this.redis.set(this.prefix + key, '1', 'PX', ttlMs, 'NX')) === 'OK';
+    } catch (error) {
+      if (Date.now() - this.lastWarning > 60_000) {
+        this.lastWarning = Date.now();
+        this.warn(`replay window: Redis unavailable, not checking RequestIDs (${(error as Error).message})`);
+      }
+      return true;
+    }
   }
 }
