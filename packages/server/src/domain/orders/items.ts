@@ -42,13 +42,28 @@ export async function findBasePackage(db: Kysely<Database>, reference: string): 
  * package 310241, periodNum on a plan sold by the trip 200008, unit price 200005, more
  * than 30 eSIMs 200008.
  */
-export async function priceOrder(db: Kysely<Database>, infos: PackageInfoInput[]): Promise<{ items: OrderItem[]; packages: PackageRecord[]; total: number; count: number }> {
+export type PackageLookup = (reference: string) => Promise<PackageRecord | undefined>;
+
+/** A base-plan look-up that asks the database once per reference (one order names a plan twice). */
+export function packageLookup(db: Kysely<Database>): PackageLookup {
+  const seen = new Map<string, Promise<PackageRecord | undefined>>();
+  return (reference) => {
+    let found = seen.get(reference);
+    if (!found) {
+      found = findBasePackage(db, reference);
+      seen.set(reference, found);
+    }
+    return found;
+  };
+}
+
+export async function priceOrder(lookup: PackageLookup, infos: PackageInfoInput[]): Promise<{ items: OrderItem[]; packages: PackageRecord[]; total: number; count: number }> {
   const items: OrderItem[] = [];
   const packages: PackageRecord[] = [];
   for (const [index, info] of infos.entries()) {
     const reference = info.packageCode ?? info.slug;
     if (!reference) throw new ApiError('000105', `Request parameters (mandatory) are not contained: packageInfoList.${index}.packageCode`);
-    const pkg = await findBasePackage(db, reference);
+    const pkg = await lookup(reference);
     if (!pkg) throw new ApiError('310241', `The packageCode does not exist: ${reference}`);
     if (info.periodNum !== undefined && !isDayPass(pkg)) {
       throw new ApiError('200008', `periodNum applies to daily plans only; ${reference} is sold for ${pkg.duration} days.`);

@@ -7,7 +7,7 @@ import { newOrderNo } from '../identifiers.js';
 import { hasInventory, reserveProfiles } from '../inventory/reserve.js';
 import { postLedgerEntry } from '../ledger.js';
 import { requestHash } from '../request-hash.js';
-import { findBasePackage, priceOrder, type PackageInfoInput } from './items.js';
+import { packageLookup, priceOrder, type PackageInfoInput, type PackageLookup } from './items.js';
 
 export interface PlaceOrderInput {
   transactionId: string;
@@ -29,11 +29,12 @@ export const ALLOCATE_ORDER = 'allocate-order';
  * with another body it is refused with 200008 (field-notes §8).
  */
 export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise<PlacedOrder> {
-  const hash = requestHash({ amount: input.amount, lines: await canonicalLines(ctx, input.packageInfoList) });
+  const lookup = packageLookup(ctx.db.kysely);
+  const hash = requestHash({ amount: input.amount, lines: await canonicalLines(lookup, input.packageInfoList) });
   const earlier = await findOrderByTransaction(ctx, input.transactionId);
   if (earlier) return replayOf(earlier, hash);
 
-  const { items, total, count } = await priceOrder(ctx.db.kysely, input.packageInfoList);
+  const { items, total, count } = await priceOrder(lookup, input.packageInfoList);
   if (input.amount !== undefined && input.amount !== total) {
     throw new ApiError('200006', `Total order price amount is wrong: the packages cost ${total}, the order says ${input.amount}.`);
   }
@@ -80,11 +81,11 @@ export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise
 }
 
 /** Order lines with each package named by its code, so a retry naming it by slug matches. */
-async function canonicalLines(ctx: Verb<unknown>['ctx'], infos: PackageInfoInput[]) {
+async function canonicalLines(lookup: PackageLookup, infos: PackageInfoInput[]) {
   return Promise.all(
     infos.map(async ({ packageCode, slug, ...rest }) => {
       const reference = packageCode ?? slug;
-      const pkg = reference ? await findBasePackage(ctx.db.kysely, reference) : undefined;
+      const pkg = reference ? await lookup(reference) : undefined;
       return { package: pkg?.code ?? reference, ...rest };
     }),
   );
