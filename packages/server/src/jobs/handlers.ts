@@ -10,9 +10,9 @@ import type { JobHandler } from './runner.js';
 /** The job catalogue: every kind of background work and the handler that does it. */
 export function jobHandlers(deps: { smdp: ProfileSource }): Record<string, JobHandler> {
   return {
-    [ALLOCATE_ORDER]: (ctx, payload: { orderId: number }) => allocateOrder(ctx, deps.smdp, payload.orderId),
+    [ALLOCATE_ORDER]: (ctx, payload: { orderId: number }, job) => allocateOrder(ctx, deps.smdp, payload.orderId, job),
     [SWEEP]: (ctx) => sweepJob(ctx),
     [REPORT_USAGE]: (ctx, payload: { esimId: number; metered: number }) => runUsageReport(ctx, payload),
-    [DELIVER_WEBHOOK]: (ctx, payload: { eventIds: number[] }) => deliverWebhooks(ctx, payload.eventIds),
+    [DELIVER_WEBHOOK]: (ctx, payload: { eventIds: number[] }, job) => deliverWebhooks(ctx, payload.eventIds, job),
   };
 }

@@ -44,6 +44,14 @@ export async function claimDueJobs(
     .execute();
 }
 
+/**
+ * Removes a job in the caller's transaction, so the job is gone exactly when its work
+ * commits. Only while the worker that claimed it still holds it.
+ */
+export async function finishJobIn(tx: Executor, job: Job): Promise<void> {
+  await tx.deleteFrom('jobs').where('id', '=', job.id).where('locked_by', '=', job.locked_by).execute();
+}
+
 /** Removes a finished job, if this worker still holds it. */
 export async function completeJob(db: Db, job: Job, workerId: string): Promise<void> {
   await db.kysely.deleteFrom('jobs').where('id', '=', job.id).where('locked_by', '=', workerId).execute();

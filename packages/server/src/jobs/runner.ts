@@ -2,7 +2,11 @@ import { randomHex } from '../lib/random.js';
 import type { ServiceContext } from '../domain/context.js';
 import { claimDueJobs, completeJob, retryJob, type Job } from './queue.js';
 
-export type JobHandler = (ctx: ServiceContext, payload: any, job: Job) => Promise<void>;
+/**
+ * Does a job's work. Returns true when it removed the job itself, inside its own
+ * transaction (finishJobIn): one commit fewer per job on the hot paths.
+ */
+export type JobHandler = (ctx: ServiceContext, payload: any, job: Job) => Promise<void | boolean>;
 
 export interface RunnerOptions {
   /** How often to look for due jobs when idle. */
@@ -134,8 +138,8 @@ export class JobRunner {
     const handler = this.handlers[job.kind];
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      await handler(this.ctx, JSON.parse(job.payload), job);
-      await completeJob(this.ctx.db, job, this.workerId);
+      const finished = await handler(this.ctx, JSON.parse(job.payload), job);
+      if (finished !== true) await completeJob(this.ctx.db, job, this.workerId);
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       this.ctx.log?.warn({ err: error, jobId: job.id, kind: job.kind, attempts: job.attempts }, 'job failed');

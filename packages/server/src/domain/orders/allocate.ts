@@ -8,6 +8,7 @@ import { postLedgerEntry } from '../ledger.js';
 import { recordStatusChanges, type StatusChange } from '../esims/transition.js';
 import type { OrderItem } from './items.js';
 import { emitWebhook } from '../webhooks/emit.js';
+import { finishJobIn, type Job } from '../../jobs/queue.js';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -23,11 +24,14 @@ function pinPuk(): { pin: string; puk: string } {
  * moves out of ALLOCATING in the same transaction that writes its eSIMs, so a job run twice
  * (a worker died after committing) does nothing the second time.
  */
-export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, orderId: number): Promise<void> {
+export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, orderId: number, job?: Job): Promise<boolean> {
   const order = await ctx.db.kysely.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
-  if (!order || order.status !== 'ALLOCATING') return;
+  if (!order || order.status !== 'ALLOCATING') return false;
   const merchant = await ctx.db.kysely.selectFrom('merchants').select('fail_allocations').where('id', '=', order.merchant_id).executeTakeFirstOrThrow();
-  if (merchant.fail_allocations) return failOrder(ctx, order, 'allocation failed (sandbox fault)');
+  if (merchant.fail_allocations) {
+    await failOrder(ctx, order, 'allocation failed (sandbox fault)');
+    return false;
+  }
 
   const items = JSON.parse(order.items) as OrderItem[];
   const codes = [...new Set(items.map((i) => i.packageCode))];
@@ -46,14 +50,14 @@ export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, or
   const now = ctx.clock.now();
   const tranNos = await newEsimTranNos(ctx.db, now, order.esim_count);
 
-  await ctx.db.kysely.transaction().execute(async (tx) => {
+  const finished = await ctx.db.kysely.transaction().execute(async (tx) => {
     const claimed = await tx
       .updateTable('orders')
       .set({ status: 'GOT_RESOURCE', completed_at: now.getTime() })
       .where('id', '=', order.id)
       .where('status', '=', 'ALLOCATING')
       .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) return;
+    if (Number(claimed.numUpdatedRows) === 0) return false;
 
     const rows = [];
     const inventoryIds: (number | null)[] = [];
@@ -132,8 +136,11 @@ export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, or
       at: now,
       content: { orderNo: order.order_no, orderStatus: 'GOT_RESOURCE', transactionId: order.transaction_id },
     });
+    if (job) await finishJobIn(tx, job);
+    return Boolean(job);
   });
   ctx.wakeJobs?.();
+  return finished;
 }
 
 /** Marks the order failed, refunds it through the ledger and frees its reserved profiles. */

@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../context.js';
-import { enqueueJob } from '../../jobs/queue.js';
+import { enqueueJob, finishJobIn, type Job } from '../../jobs/queue.js';
 import { postJson, type PostResult } from './post.js';
 import { signatureHeaders } from './signing.js';
 import { checkWebhookTarget, UnsafeWebhookUrl } from './url-policy.js';
@@ -26,10 +26,10 @@ export function isSuccess(result: PostResult): boolean {
  * Every attempt is logged. The event row changes only if it is still as this attempt found
  * it, so a duplicate job (a worker died after posting) cannot double-count.
  */
-export async function deliverWebhook(ctx: ServiceContext, eventId: number): Promise<void> {
+export async function deliverWebhook(ctx: ServiceContext, eventId: number, finishing?: Job): Promise<boolean> {
   const db = ctx.db.kysely;
   const event = await db.selectFrom('webhook_events').selectAll().where('id', '=', eventId).executeTakeFirst();
-  if (!event || event.status !== 'pending') return;
+  if (!event || event.status !== 'pending') return false;
   const merchant = await db
     .selectFrom('merchants')
     .select(['webhook_url', 'webhook_secret', 'webhook_previous_secret', 'webhook_previous_secret_until'])
@@ -37,7 +37,7 @@ export async function deliverWebhook(ctx: ServiceContext, eventId: number): Prom
     .executeTakeFirstOrThrow();
   if (!merchant.webhook_url) {
     await db.updateTable('webhook_events').set({ status: 'no_endpoint', next_attempt_at: null }).where('id', '=', event.id).execute();
-    return;
+    return false;
   }
   const startedAt = ctx.clock.now();
   const result = await sendWebhook(ctx, merchant.webhook_url, event.body, signatureHeaders(merchant, event.notify_id, event.body));
@@ -47,7 +47,7 @@ export async function deliverWebhook(ctx: ServiceContext, eventId: number): Prom
   const delivered = isSuccess(result);
   const retryAt = !delivered && attempt <= schedule.length ? new Date(now.getTime() + schedule[attempt - 1]!) : null;
 
-  await db.transaction().execute(async (tx) => {
+  return db.transaction().execute(async (tx) => {
     const updated = await tx
       .updateTable('webhook_events')
       .set({
@@ -60,7 +60,7 @@ export async function deliverWebhook(ctx: ServiceContext, eventId: number): Prom
       .where('status', '=', 'pending')
       .where('attempts', '=', event.attempts)
       .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) return;
+    if (Number(updated.numUpdatedRows) === 0) return false;
     await tx
       .insertInto('webhook_attempts')
       .values({
@@ -75,10 +75,17 @@ export async function deliverWebhook(ctx: ServiceContext, eventId: number): Prom
       })
       .execute();
     if (retryAt) await enqueueJob(tx, { kind: DELIVER_WEBHOOK, payload: { eventIds: [event.id] }, runAt: retryAt, now });
+    if (finishing) await finishJobIn(tx, finishing);
+    return Boolean(finishing);
   });
 }
 
-/** The delivery job: its events one after another, in the order they were written. */
-export async function deliverWebhooks(ctx: ServiceContext, eventIds: number[]): Promise<void> {
-  for (const id of eventIds) await deliverWebhook(ctx, id);
+/**
+ * The delivery job: its events one after another, in the order they were written; the last
+ * one's transaction also removes the job.
+ */
+export async function deliverWebhooks(ctx: ServiceContext, eventIds: number[], job?: Job): Promise<boolean> {
+  let finished = false;
+  for (const [index, id] of eventIds.entries()) finished = await deliverWebhook(ctx, id, index === eventIds.length - 1 ? job : undefined);
+  return finished;
 }
