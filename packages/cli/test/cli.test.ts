@@ -151,6 +151,24 @@ describe('merchant commands', () => {
     }
   }, SLOW);
 
+  it('merchant verify-ledger proves each balance against its ledger, and exits 1 on a mismatch', async () => {
+    const checks = json(await esimkit(['merchant', 'verify-ledger', '--json'], env));
+    expect(checks.map((c: any) => [c.accessCode, c.ok, c.balance === c.ledgerSum])).toEqual([
+      [signed.accessCode, true, true],
+      [plain.accessCode, true, true],
+    ]);
+    const db: Db = connect(database.url);
+    try {
+      await db.kysely.updateTable('merchants').set({ balance: 1 }).where('access_code', '=', plain.accessCode).execute();
+      const broken = await esimkit(['merchant', 'verify-ledger', '--json'], env);
+      expect(broken.code).toBe(1);
+      expect(JSON.parse(broken.stdout).find((c: any) => c.accessCode === plain.accessCode)).toMatchObject({ ok: false, balance: 1, ledgerSum: 12_345 });
+    } finally {
+      await db.kysely.updateTable('merchants').set({ balance: 12_345 }).where('access_code', '=', plain.accessCode).execute();
+      await db.close();
+    }
+  }, SLOW);
+
   describe('merchants made by the CLI call the API', () => {
     let server: TestServer;
     beforeAll(async () => {

@@ -18,3 +18,4 @@ export { installProfile, changeProfileOnDevice, randomEid } from './sim/device.j
 export { attachToNetwork, consumeData, deliverSmsToDevice, sendSmsFromDevice } from './sim/network.js';
 export { allocateOrder } from './domain/orders/allocate.js';
 export { JobRunner } from './jobs/runner.js';
+export { verifyLedgers, type LedgerCheck } from './domain/merchants/verify-ledger.js';

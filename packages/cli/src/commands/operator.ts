@@ -1,5 +1,5 @@
 import { formatUnits } from '@esimkit/contract';
-import { createMerchant, depositFunds, importCatalog, invalidBlocklistEntries, listMerchants, migrate, readCatalogFile } from '@esimkit/server';
+import { createMerchant, depositFunds, importCatalog, invalidBlocklistEntries, listMerchants, migrate, readCatalogFile, verifyLedgers } from '@esimkit/server';
 import { InvalidArgumentError, type Command } from 'commander';
 import { fail, printJson, printTable } from '../output.js';
 import { withContext } from '../with-context.js';
@@ -98,6 +98,16 @@ export function registerOperatorCommands(program: Command): void {
       const merchants = await withContext((ctx) => listMerchants({ ctx }));
       if (options.json) printJson(merchants);
       else printTable(merchants.map((m) => ({ ...m, balance: formatUnits(m.balance) })));
+    });
+  merchant
+    .command('verify-ledger')
+    .description("check every merchant's balance against the sum of its ledger (exit 1 on a mismatch)")
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const checks = await withContext((ctx) => verifyLedgers({ ctx }));
+      if (options.json) printJson(checks);
+      else printTable(checks.map((c) => ({ ...c, balance: formatUnits(c.balance), ledgerSum: formatUnits(c.ledgerSum) })));
+      if (checks.some((c) => !c.ok)) process.exitCode = 1;
     });
 
   const catalog = program.command('catalog').description('manage the package catalogue');
