@@ -53,6 +53,8 @@ const EnvSchema = z.object({
     .default('5s,5m,30m,2h,5h,10h,10h'),
   /** Webhook URLs on loopback and private networks: allowed in sandbox mode unless set. */
   WEBHOOK_ALLOW_PRIVATE: z.enum(['on', 'off']).optional(),
+  /** Days the webhook log keeps finished events (delivered, failed, no endpoint). */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** How long used data takes to reach orderUsage (the live service: 2-3 h). */
   USAGE_LAG_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(0),
   /** DATA_USAGE fires when the remaining share falls to each of these. */
@@ -93,6 +95,7 @@ export interface Config {
   webhookAllowPrivate: boolean;
   dataUsageThresholds: number[];
   usageLagMs: number;
+  webhookRetentionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookRetryScheduleMs: parseDurations(e.WEBHOOK_RETRY_SCHEDULE),
     webhookAllowPrivate: (e.WEBHOOK_ALLOW_PRIVATE ?? (e.ESIMKIT_MODE === 'sandbox' ? 'on' : 'off')) === 'on',
     usageLagMs: e.USAGE_LAG_SECONDS * 1000,
+    webhookRetentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
     dataUsageThresholds: e.DATA_USAGE_THRESHOLDS.split(',')
       .map(Number)
       .sort((a, b) => b - a),

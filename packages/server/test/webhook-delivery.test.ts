@@ -276,3 +276,34 @@ describe('isolation between endpoints', () => {
     slowReceiver.delayMs = 0;
   });
 });
+
+describe('retention of the delivery log', () => {
+  let server: TestServer;
+  let receiver: Receiver;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { ...FAST_RETRIES, WEBHOOK_RETENTION_DAYS: '1' } });
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await receiver?.close();
+  });
+
+  it('prunes finished events older than the retention, never pending ones', async () => {
+    const merchant = await server.merchant({ balance: 10_000_000 });
+    await call(server, open('webhook/save'), { webhook: receiver.url }, { accessCode: merchant.accessCode });
+    await placeOrder(server, merchant.accessCode);
+    await waitForLog(server, merchant.accessCode, (list) => list.some((e) => e.notifyType === 'ORDER_STATUS' && e.status === 'delivered'));
+    const db = server.runtime.ctx.db.kysely;
+    const [pending] = await db.selectFrom('webhook_events').select('id').where('notify_type', '=', 'ORDER_STATUS').execute();
+    // One event still waiting for a retry must survive the prune.
+    await db.updateTable('webhook_events').set({ status: 'pending', next_attempt_at: Date.now() + 86_400_000 * 30 }).where('id', '=', pending!.id).execute();
+    expect((await logOf(server, merchant.accessCode)).length).toBe(2);
+    await call(server, '/sandbox/v1/clock/advance', { seconds: 2 * 86_400 }, { accessCode: merchant.accessCode });
+    const { pruneWebhookLog } = await import('../src/domain/sweeps/prune-webhooks.js');
+    await pruneWebhookLog(server.runtime.ctx);
+    const left = await logOf(server, merchant.accessCode);
+    expect(left.map((e) => [e.notifyType, e.status])).toEqual([['ORDER_STATUS', 'pending']]);
+    expect(await db.selectFrom('webhook_attempts').select('id').where('event_id', '!=', pending!.id).execute()).toEqual([]);
+  });
+});

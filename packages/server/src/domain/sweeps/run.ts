@@ -3,6 +3,7 @@ import type { ServiceContext } from '../context.js';
 import { resetDailyAllowances } from './daily-reset.js';
 import { expireEsims } from './expire.js';
 import { warnValidity } from './validity.js';
+import { pruneWebhookLog } from './prune-webhooks.js';
 
 export const SWEEP = 'sweep';
 export const SWEEP_INTERVAL_MS = 60_000;
@@ -13,6 +14,11 @@ export async function runSweeps(ctx: ServiceContext): Promise<{ warned: number; 
   const reset = await resetDailyAllowances(ctx);
   const expired = await expireEsims(ctx);
   return { warned, reset, expired };
+}
+
+/** The recurring job's share of housekeeping beyond the eSIM sweeps. */
+async function housekeeping(ctx: ServiceContext): Promise<void> {
+  await pruneWebhookLog(ctx);
 }
 
 /**
@@ -49,5 +55,6 @@ async function advancing(ctx: ServiceContext): Promise<boolean> {
 /** The recurring sweep job: sweeps (unless an advance is sweeping), then queues the next. */
 export async function sweepJob(ctx: ServiceContext): Promise<void> {
   if (!(await advancing(ctx))) await runSweeps(ctx);
+  await housekeeping(ctx);
   await scheduleNextSweep(ctx);
 }
