@@ -31,16 +31,27 @@ async function waitForLog(server: TestServer, accessCode: string, predicate: (ev
   }
 }
 
-describe('saving a webhook URL', () => {
-  let server: TestServer;
-  let receiver: Receiver;
+/** A test server and a webhook receiver for one describe block, closed after it. */
+function serverWithReceiver(options: { env?: Record<string, string> }, use: (server: TestServer, receiver: Receiver) => void): void {
+  let server: TestServer | undefined;
+  let receiver: Receiver | undefined;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(options);
     receiver = await startReceiver();
+    use(server, receiver);
   });
   afterAll(async () => {
     await server?.close();
     await receiver?.close();
+  });
+}
+
+describe('saving a webhook URL', () => {
+  let server: TestServer;
+  let receiver: Receiver;
+  serverWithReceiver({}, (s, r) => {
+    server = s;
+    receiver = r;
   });
 
   it('saves only after CHECK_HEALTH gets a 2xx, and webhook/query returns it', async () => {
@@ -86,13 +97,9 @@ describe('saving a webhook URL', () => {
 describe('private addresses outside the sandbox', () => {
   let server: TestServer;
   let receiver: Receiver;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { ...FAST_RETRIES, WEBHOOK_ALLOW_PRIVATE: 'off' } });
-    receiver = await startReceiver();
-  });
-  afterAll(async () => {
-    await server?.close();
-    await receiver?.close();
+  serverWithReceiver({ env: { ...FAST_RETRIES, WEBHOOK_ALLOW_PRIVATE: 'off' } }, (s, r) => {
+    server = s;
+    receiver = r;
   });
 
   it('refuses loopback when saving and again at delivery', async () => {
@@ -114,13 +121,9 @@ describe('private addresses outside the sandbox', () => {
 describe('retries, restarts and redelivery', () => {
   let server: TestServer;
   let receiver: Receiver;
-  beforeAll(async () => {
-    server = await startTestServer({ env: FAST_RETRIES });
-    receiver = await startReceiver();
-  });
-  afterAll(async () => {
-    await server?.close();
-    await receiver?.close();
+  serverWithReceiver({ env: FAST_RETRIES }, (s, r) => {
+    server = s;
+    receiver = r;
   });
 
   it('retries on the schedule with the same notifyId until a 2xx, and logs each attempt', async () => {
@@ -200,13 +203,9 @@ describe('retries, restarts and redelivery', () => {
 describe('signing', () => {
   let server: TestServer;
   let receiver: Receiver;
-  beforeAll(async () => {
-    server = await startTestServer({ env: FAST_RETRIES });
-    receiver = await startReceiver();
-  });
-  afterAll(async () => {
-    await server?.close();
-    await receiver?.close();
+  serverWithReceiver({ env: FAST_RETRIES }, (s, r) => {
+    server = s;
+    receiver = r;
   });
 
   it('signs with Standard Webhooks headers once enabled, over the untouched body', async () => {
@@ -280,13 +279,9 @@ describe('isolation between endpoints', () => {
 describe('retention of the delivery log', () => {
   let server: TestServer;
   let receiver: Receiver;
-  beforeAll(async () => {
-    server = await startTestServer({ env: { ...FAST_RETRIES, WEBHOOK_RETENTION_DAYS: '1' } });
-    receiver = await startReceiver();
-  });
-  afterAll(async () => {
-    await server?.close();
-    await receiver?.close();
+  serverWithReceiver({ env: { ...FAST_RETRIES, WEBHOOK_RETENTION_DAYS: '1' } }, (s, r) => {
+    server = s;
+    receiver = r;
   });
 
   it('prunes finished events older than the retention, never pending ones', async () => {
