@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
-// Summarises a V8 .cpuprofile (from `npm run bench -- --profile DIR`): where the CPU time
+// Summarises a V8 .cpuprofile (from `npm run bench:http -- --profile DIR`): where the CPU time
 // went, by area (package or source directory), by function (self time) and by function
 // including its callees (total time).
 //

@@ -4,10 +4,19 @@ import { RawJson } from '../lib/raw-json.js';
 
 export { RawJson };
 
-export function successBody(endpoint: Endpoint, obj: unknown): string {
+/** Envelopes around cached answers (package lists), built once per cached answer. */
+const envelopes = new WeakMap<RawJson, Buffer>();
+
+export function successBody(endpoint: Endpoint, obj: unknown): string | Buffer {
   const code = endpoint.successCode === null ? 'null' : `"${endpoint.successCode}"`;
-  const objJson = obj instanceof RawJson ? obj.json : JSON.stringify(obj ?? {});
-  return `{"success":true,"errorCode":${code},"errorMsg":null,"errorMessage":null,"obj":${objJson}}`;
+  const wrap = (objJson: string) => `{"success":true,"errorCode":${code},"errorMsg":null,"errorMessage":null,"obj":${objJson}}`;
+  if (!(obj instanceof RawJson)) return wrap(JSON.stringify(obj ?? {}));
+  let envelope = envelopes.get(obj);
+  if (!envelope) {
+    envelope = Buffer.from(wrap(obj.json));
+    envelopes.set(obj, envelope);
+  }
+  return envelope;
 }
 
 /** Both message spellings, always non-empty (field-notes §1). */

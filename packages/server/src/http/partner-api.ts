@@ -48,7 +48,7 @@ export function registerPartnerApi(app: FastifyInstance, routes: Route[], deps: 
   }
 }
 
-export function sendJson(reply: FastifyReply, body: string): FastifyReply {
+export function sendJson(reply: FastifyReply, body: string | Buffer): FastifyReply {
   return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(body);
 }
 

@@ -12,7 +12,7 @@ const VERSION_CHECK_MS = 1000;
 interface CacheState {
   version: string | null;
   checkedAt: number;
-  answers: LruCache<string, string>;
+  answers: LruCache<string, RawJson>;
 }
 
 const states = new WeakMap<object, CacheState>();
@@ -45,13 +45,14 @@ export async function cachedPackageList(ctx: ServiceContext & { merchant?: Merch
   if (filter.iccid || filter.esimTranNo) return new RawJson(JSON.stringify({ packageList: await listPackages(ctx, filter) }));
   const state = await currentState(ctx);
   const key = JSON.stringify([filter.locationCode?.toUpperCase(), filter.type, filter.packageCode, filter.slug]);
-  let json = state.answers.get(key);
-  if (json === undefined) {
+  let answer = state.answers.get(key);
+  if (answer === undefined) {
     const version = state.version;
-    json = JSON.stringify({ packageList: await listPackages(ctx, filter) });
+    answer = new RawJson(JSON.stringify({ packageList: await listPackages(ctx, filter) }));
     // An import may have been seen while this list was read: an answer read under the old
     // version must not outlive the clear that import caused.
-    if (state.version === version) state.answers.set(key, json);
+    if (state.version === version) state.answers.set(key, answer);
   }
-  return new RawJson(json);
+  // The same RawJson each time: the envelope around it is built once too (http/envelope.ts).
+  return answer;
 }
