@@ -67,18 +67,16 @@ function connectSqlite(path: string): Db {
 function withStatementCache(database: BetterSqlite3.Database, capacity = 1000): BetterSqlite3.Database {
   const statements = new Map<string, BetterSqlite3.Statement>();
   const prepare = database.prepare.bind(database);
+  const cachedPrepare = (sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = prepare(sql);
+      if (statements.size >= capacity) statements.delete(statements.keys().next().value as string);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
   return new Proxy(database, {
-    get(target, property, receiver) {
-      if (property !== 'prepare') return Reflect.get(target, property, receiver);
-      return (sql: string) => {
-        let statement = statements.get(sql);
-        if (!statement) {
-          statement = prepare(sql);
-          if (statements.size >= capacity) statements.delete(statements.keys().next().value as string);
-          statements.set(sql, statement);
-        }
-        return statement;
-      };
-    },
+    get: (target, property, receiver) => (property === 'prepare' ? cachedPrepare : Reflect.get(target, property, receiver)),
   });
 }

@@ -1,6 +1,6 @@
 import type { Endpoint, ResponseOf } from '@esimkit/contract';
 import type { z } from 'zod';
-import type { MerchantContext, ServiceContext } from '../domain/context.js';
+import type { MerchantContext } from '../domain/context.js';
 import type { RawJson } from '../lib/raw-json.js';
 
 /** A partner endpoint bound to the domain verb that answers it. */
@@ -13,4 +13,3 @@ export function route<E extends Endpoint>(endpoint: E, handle: Route<E>['handle'
   return { endpoint, handle } as Route<E>;
 }
 
-export type { ServiceContext };
