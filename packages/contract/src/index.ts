@@ -14,3 +14,4 @@ export { PackageInfo } from './endpoints/esim-order.js';
 export * from './webhook-events.js';
 export * from './webhook-signature.js';
 export * from './endpoints/sandbox.js';
+export * from './examples.js';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Endpoint } from './endpoint.js';
 import { envelopeSchema } from './envelope.js';
-import { errorCodes } from './errors.js';
+import { errorCodes, type ErrorCode } from './errors.js';
+import { exampleOf } from './examples.js';
 
 export interface OpenApiOptions {
   serverUrl: string;
@@ -10,7 +11,48 @@ export interface OpenApiOptions {
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
+  return withoutSafeIntegerBounds(rest) as Record<string, unknown>;
+}
+
+/**
+ * zod writes ±(2^53 - 1) as the bounds of every `.int()` it has no other bound for; they say
+ * nothing a reader needs and hide the real ones, so only bounds the contract sets are kept.
+ */
+function withoutSafeIntegerBounds(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutSafeIntegerBounds);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if ((key === 'minimum' || key === 'maximum') && Math.abs(value as number) === Number.MAX_SAFE_INTEGER) continue;
+    out[key] = withoutSafeIntegerBounds(value);
+  }
+  return out;
+}
+
+/** The codes an endpoint answers beyond the request-level ones, its invalid-parameter code included. */
+export function endpointErrorCodes(ep: Endpoint): ErrorCode[] {
+  return [...new Set<ErrorCode>([...ep.errors, ...(ep.invalidParamCode ? [ep.invalidParamCode] : [])])];
+}
+
+/** The three families of paths, as OpenAPI tags. */
+export const endpointGroups = {
+  partner: 'The partner API: the vendor’s endpoints under /api/v1/open',
+  esimkit: 'esimkit’s additions under /api/v1/esimkit: same authentication and envelope',
+  sandbox: 'The sandbox API under /sandbox/v1: served in sandbox mode only',
+} as const;
+
+export function groupOf(path: string): keyof typeof endpointGroups {
+  if (path.startsWith('/sandbox/')) return 'sandbox';
+  if (path.startsWith('/api/v1/esimkit/')) return 'esimkit';
+  return 'partner';
+}
+
+function envelopeOf(successCode: null | '0', obj: unknown) {
+  return { success: true, errorCode: successCode, errorMsg: null, errorMessage: null, obj };
+}
+
+function errorEnvelope(code: ErrorCode) {
+  return { success: false, errorCode: code, errorMsg: errorCodes[code], errorMessage: errorCodes[code], obj: null };
 }
 
 /** The OpenAPI 3.1 document of the partner API, generated from the contract's schemas. */
@@ -20,20 +62,30 @@ export function buildOpenApi(endpoints: readonly Endpoint[], options: OpenApiOpt
     .join('\n');
   const paths: Record<string, unknown> = {};
   for (const ep of endpoints) {
+    const example = exampleOf(ep.name);
+    const businessCodes = endpointErrorCodes(ep);
+    const answerExamples: Record<string, unknown> = {};
+    if (example) answerExamples.success = { summary: 'Success', value: envelopeOf(ep.successCode, example.response) };
+    if (businessCodes[0]) answerExamples.failure = { summary: `Failure (${businessCodes[0]})`, value: errorEnvelope(businessCodes[0]) };
     paths[ep.path] = {
       post: {
         operationId: ep.name,
+        tags: [groupOf(ep.path)],
         summary: ep.summary,
         security: [{ accessCode: [] }, { accessCode: [], signature: [], timestamp: [], requestId: [] }],
-        requestBody: { required: false, content: { 'application/json': { schema: jsonSchema(ep.request, 'input') } } },
+        'x-errorCodes': businessCodes,
+        requestBody: {
+          required: false,
+          content: { 'application/json': { schema: jsonSchema(ep.request, 'input'), ...(example ? { example: example.request } : {}) } },
+        },
         responses: {
           '200': {
             description:
               `Envelope. On success errorCode is ${ep.successCode === null ? 'null' : '"0"'} and obj is as below; ` +
               `on failure success is false and errorCode is a six-digit code` +
-              (ep.errors.length ? ` (this endpoint adds: ${ep.errors.join(', ')})` : '') +
+              (businessCodes.length ? ` (this endpoint adds: ${businessCodes.join(', ')})` : '') +
               '.',
-            content: { 'application/json': { schema: jsonSchema(envelopeSchema(ep.response), 'output') } },
+            content: { 'application/json': { schema: jsonSchema(envelopeSchema(ep.response), 'output'), examples: answerExamples } },
           },
         },
       },
@@ -51,6 +103,9 @@ export function buildOpenApi(endpoints: readonly Endpoint[], options: OpenApiOpt
         codeTable,
     },
     servers: [{ url: options.serverUrl }],
+    tags: Object.entries(endpointGroups)
+      .filter(([name]) => endpoints.some((ep) => groupOf(ep.path) === name))
+      .map(([name, description]) => ({ name, description })),
     components: {
       securitySchemes: {
         accessCode: { type: 'apiKey', in: 'header', name: 'RT-AccessCode' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { webhookExamples } from './examples.js';
 
 // The webhook events as data: the envelope and each notifyType's content, as the vendor's
 // examples show them (field-notes §7). The server builds bodies typed by these; the SDK
@@ -101,7 +102,14 @@ export function buildAsyncApi(options: { version: string }): Record<string, unkn
   const operations: Record<string, unknown> = {};
   for (const [type, schema] of Object.entries(webhookEventSchemas)) {
     const { $schema: _ignored, ...payload } = z.toJSONSchema(schema) as Record<string, unknown>;
-    messages[type] = { name: type, title: type, summary: descriptions[type as NotifyType], contentType: 'application/json', payload };
+    messages[type] = {
+      name: type,
+      title: type,
+      summary: descriptions[type as NotifyType],
+      contentType: 'application/json',
+      payload,
+      examples: [{ name: type.toLowerCase(), payload: webhookExamples[type as NotifyType] }],
+    };
     operations[`receive${type}`] = {
       action: 'receive',
       channel: { $ref: '#/channels/partnerWebhook' },
