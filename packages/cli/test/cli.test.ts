@@ -85,6 +85,7 @@ describe('merchant commands', () => {
     signed = created;
   }, SLOW);
 
+  // Without --signature a merchant made in sandbox mode (the default) gets `warn`.
   it('merchant create without --json prints a table for people', async () => {
     const run = await esimkit(['merchant', 'create', '--name', 'Plain Shop', '--balance', '12345', '--block-ip', '203.0.113.0/24, 2001:db8::1'], env);
     expect(run.stderr).toBe('');
@@ -92,7 +93,7 @@ describe('merchant commands', () => {
     expect(() => JSON.parse(run.stdout)).toThrow();
     const rows = table(run.stdout);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ name: 'Plain Shop', signaturePolicy: 'optional', rateLimit: '8', balance: formatUnits(12_345) });
+    expect(rows[0]).toMatchObject({ name: 'Plain Shop', signaturePolicy: 'warn', rateLimit: '8', balance: formatUnits(12_345) });
     expect(rows[0]!.accessCode).toMatch(HEX32);
     expect(rows[0]!.secretKey).toMatch(HEX32);
     plain = { accessCode: rows[0]!.accessCode!, secretKey: rows[0]!.secretKey! };
@@ -100,7 +101,7 @@ describe('merchant commands', () => {
 
   it('merchant create refuses bad input with a message on stderr and creates nothing', async () => {
     const cases: [string[], RegExp][] = [
-      [['--name', 'X', '--signature', 'bogus'], /--signature.*'bogus' is invalid.*optional, required or off/],
+      [['--name', 'X', '--signature', 'bogus'], /--signature.*'bogus' is invalid.*off, warn, optional, required/],
       [['--name', 'X', '--balance', '-5'], /--balance.*'-5' is invalid.*whole number/],
       [['--name', 'X', '--balance', 'abc'], /--balance.*'abc' is invalid.*whole number/],
       [['--name', 'X', '--block-ip', '10.0.0.1,not-an-ip'], /not an IP or CIDR block: not-an-ip/],
@@ -143,7 +144,7 @@ describe('merchant commands', () => {
     const merchants = json(await esimkit(['merchant', 'list', '--json'], env));
     expect(merchants).toEqual([
       expect.objectContaining({ name: 'Signed Shop', accessCode: signed.accessCode, signaturePolicy: 'required', rateLimit: 0, balance: 75_000 }),
-      expect.objectContaining({ name: 'Plain Shop', accessCode: plain.accessCode, signaturePolicy: 'optional', rateLimit: 8, balance: 12_345 }),
+      expect.objectContaining({ name: 'Plain Shop', accessCode: plain.accessCode, signaturePolicy: 'warn', rateLimit: 8, balance: 12_345 }),
     ]);
     for (const m of merchants) {
       expect(m).not.toHaveProperty('secretKey');

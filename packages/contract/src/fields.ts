@@ -20,10 +20,25 @@ export const LocationCode = z
   .max(32)
   .describe('ISO 3166-1 alpha-2 country code, a region code (`EU-42`), `!RG` (regional) or `!GL` (global)');
 
-/** Money as clients send it: a number, or a string of digits (the top-up doc types amount as String). */
-export const MoneyInput = z
-  .union([z.number().int().min(0), z.string().regex(/^\d{1,15}$/, 'must be a whole number of units').transform(Number)])
-  .describe('Amount in 1/10,000 USD (10000 = $1.00)');
+/**
+ * An integer as clients send it: a JSON number, or the same number as a string of digits
+ * (clients built on loosely typed models send `"count":"1"`). Bounds are the schema's.
+ */
+export function integerInput(schema: z.ZodNumber) {
+  return z.union([schema, z.string().trim().regex(/^\d{1,15}$/, 'must be a whole number').transform(Number).pipe(schema)]);
+}
+
+/**
+ * A price or total the client states so the server can check it: a number or a string of
+ * digits (the top-up doc types amount as String). 0 means "no check", as null and "" do:
+ * clients send 0 for a price they do not know.
+ */
+export const PriceCheck = integerInput(z.number().int().min(0))
+  .transform((units) => (units === 0 ? undefined : units))
+  .describe('Amount in 1/10,000 USD (10000 = $1.00); 0 means no check');
+
+/** Days of a daily plan (day pass) ordered or added, 1-365. */
+export const PeriodNum = integerInput(z.number().int().min(1).max(365)).describe('Days of a daily plan, 1-365');
 
 /** `esimTranNo` or `iccid`: lifecycle operations take either (esimTranNo recommended). */
 export const EsimRef = z.object({
@@ -32,6 +47,6 @@ export const EsimRef = z.object({
 });
 
 export const Pager = z.object({
-  pageNum: z.number().int().optional().describe('Page number, 1-10000 (default 1)'),
-  pageSize: z.number().int().optional().describe('Page size, clamped to 5-500 (default 20)'),
+  pageNum: integerInput(z.number().int()).optional().describe('Page number, 1-10000 (default 1)'),
+  pageSize: integerInput(z.number().int()).optional().describe('Page size, clamped to 5-500 (default 20)'),
 });

@@ -25,3 +25,16 @@ export const headerNames = {
   requestId: 'rt-requestid',
   signature: 'rt-signature',
 } as const;
+
+/**
+ * What a merchant's signature policy does with `RT-Signature` (field-notes §2; the live
+ * service does not enforce signatures):
+ * - `off`: never checked.
+ * - `warn`: checked when sent; any problem is served anyway with an `X-Esimkit-Warning`
+ *   header naming it (the sandbox default: existing clients work, their bugs show).
+ * - `optional`: checked when sent; a problem is refused with its code.
+ * - `required`: every request must be signed.
+ */
+export const signaturePolicies = ['off', 'warn', 'optional', 'required'] as const;
+export type SignaturePolicy = (typeof signaturePolicies)[number];
+export const WARNING_HEADER = 'x-esimkit-warning';

@@ -28,6 +28,7 @@ const ITEM_FIELDS = [
   'expiredTime',
   'iccid',
   'imsi',
+  'installationTime',
   'msisdn',
   'orderNo',
   'orderUsage',
@@ -74,6 +75,7 @@ describe('the item', () => {
     expect(esim.expiredTime).toMatch(WIRE_TIME);
     expect(esim.durationUnit).toBe('DAY');
     expect(esim.activateTime).toBeNull();
+    expect(esim.installationTime).toBeNull();
     expect(esim.orderNo).toBe(small.orderNo);
     expect(esim.pin).toMatch(/^\d{4}$/);
     expect(esim.puk).toMatch(/^\d{8}$/);
@@ -97,6 +99,7 @@ describe('the item', () => {
     await installProfile(server.runtime.ctx, await esimIdOf(server, esims[0].esimTranNo));
     const esim = expectSuccess(await query({ esimTranNo: esims[0].esimTranNo })).esimList[0];
     expect(esim.activateTime).toMatch(WIRE_TIME);
+    expect(esim.installationTime).toBe(esim.activateTime);
     expect(esim.eid).toMatch(/^\d{32}$/);
     expect(esim).toMatchObject({ esimStatus: 'IN_USE', smdpStatus: 'ENABLED' });
     // Validity now runs from activation: duration days.

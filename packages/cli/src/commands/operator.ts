@@ -1,4 +1,4 @@
-import { formatUnits } from '@esimkit/contract';
+import { formatUnits, signaturePolicies, type SignaturePolicy } from '@esimkit/contract';
 import { createMerchant, depositFunds, importCatalog, invalidBlocklistEntries, listMerchants, migrate, readCatalogFile, verifyLedgers } from '@esimkit/server';
 import { InvalidArgumentError, type Command } from 'commander';
 import { fail, printJson, printTable } from '../output.js';
@@ -23,9 +23,10 @@ function nonNegativeNumber(value: string): number {
   return Number(value);
 }
 
-function signaturePolicy(value: string): 'optional' | 'required' | 'off' {
-  if (value !== 'optional' && value !== 'required' && value !== 'off') throw new InvalidArgumentError('must be optional, required or off');
-  return value;
+function signaturePolicy(value: string): SignaturePolicy {
+  const policy = signaturePolicies.find((name) => name === value);
+  if (!policy) throw new InvalidArgumentError(`must be ${signaturePolicies.join(', ')}`);
+  return policy;
 }
 
 /** Operator commands: they work on the database named by DATABASE_URL directly. */
@@ -49,10 +50,15 @@ export function registerOperatorCommands(program: Command): void {
     .option('--rate-limit <perSecond>', 'requests per second, 0 = unlimited', nonNegativeNumber, 8)
     // A bucket of 0 would refuse every request of a rate-limited merchant.
     .option('--burst <requests>', 'rate limit bucket size (default: the rate)', positiveInteger)
-    .option('--signature <policy>', 'optional | required | off', signaturePolicy, 'optional')
+    .option(
+      '--signature <policy>',
+      'what to do with RT-Signature: off (never checked), warn (checked, problems served with an X-Esimkit-Warning header), ' +
+        'optional (checked when sent, problems refused), required (every request signed); default: warn in sandbox mode, optional in production',
+      signaturePolicy,
+    )
     .option('--block-ip <list>', 'comma-separated IPs or CIDR blocks to refuse (101002)')
     .option('--json', 'print JSON')
-    .action(async (options: { name: string; balance: number; rateLimit: number; burst?: number; signature: 'optional' | 'required' | 'off'; blockIp?: string; json?: boolean }) => {
+    .action(async (options: { name: string; balance: number; rateLimit: number; burst?: number; signature?: SignaturePolicy; blockIp?: string; json?: boolean }) => {
       const blocklist = options.blockIp ? options.blockIp.split(',').map((s) => s.trim()).filter(Boolean) : [];
       const invalid = invalidBlocklistEntries(blocklist);
       if (invalid.length) fail(`not an IP or CIDR block: ${invalid.join(', ')}`);
@@ -65,7 +71,7 @@ export function registerOperatorCommands(program: Command): void {
             balance: options.balance,
             rateLimit: options.rateLimit,
             ...(options.burst !== undefined ? { rateBurst: options.burst } : {}),
-            signaturePolicy: options.signature,
+            ...(options.signature !== undefined ? { signaturePolicy: options.signature } : {}),
             ipBlocklist: blocklist,
           },
         }),

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { endpoint } from '../endpoint.js';
-import { MoneyInput, OrderNo, PackageCode, Slug, TransactionId } from '../fields.js';
+import { integerInput, OrderNo, PackageCode, PeriodNum, PriceCheck, Slug, TransactionId } from '../fields.js';
 
 export const PackageInfo = z.object({
   packageCode: PackageCode.optional().describe('Package code, or a slug'),
   slug: Slug.optional(),
-  count: z.number().int().min(1).max(30).describe('eSIMs of this package, 1-30'),
-  price: MoneyInput.optional().describe('Unit price (per day for daily plans); checked when given'),
-  periodNum: z.number().int().min(1).max(365).optional().describe('Days of a daily plan, 1-365'),
+  count: integerInput(z.number().int().min(1).max(30)).describe('eSIMs of this package, 1-30'),
+  price: PriceCheck.optional().describe('Price of one eSIM: for daily plans the per-day price or the per-day price x periodNum; checked when given; 0 means no check'),
+  periodNum: PeriodNum.optional(),
 });
 
 export const esimOrder = endpoint({
@@ -16,7 +16,7 @@ export const esimOrder = endpoint({
   summary: 'Order eSIM profiles; they are allocated asynchronously (ORDER_STATUS webhook, or esim/query by orderNo)',
   request: z.object({
     transactionId: TransactionId,
-    amount: MoneyInput.optional().describe('Total of the order; checked when given'),
+    amount: PriceCheck.optional().describe('Total of the order; checked when given; 0 means no check'),
     packageInfoList: z.array(PackageInfo).min(1).max(30),
   }),
   response: z.object({ orderNo: OrderNo, transactionId: z.string() }),

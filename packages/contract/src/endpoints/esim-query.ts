@@ -37,6 +37,7 @@ export const EsimItem = z.object({
   puk: z.string(),
   apn: z.string(),
   activateTime: WireTime.nullable(),
+  installationTime: WireTime.nullable().describe('When the profile was first installed on a device; null until then'),
   packageList: z.array(EsimPackage),
 });
 

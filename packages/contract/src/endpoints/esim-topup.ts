@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { endpoint } from '../endpoint.js';
-import { Bytes, EsimTranNo, Iccid, MoneyInput, PackageCode, TransactionId, WireTime } from '../fields.js';
+import { Bytes, EsimTranNo, Iccid, PackageCode, PeriodNum, PriceCheck, TransactionId, WireTime } from '../fields.js';
 
 export const esimTopup = endpoint({
   name: 'esim.topup',
@@ -11,8 +11,8 @@ export const esimTopup = endpoint({
     iccid: Iccid.optional(),
     packageCode: PackageCode.describe('A TOPUP package code (or its slug) from package/list type TOPUP'),
     transactionId: TransactionId,
-    amount: MoneyInput.optional().describe('Price of the top-up; checked when given'),
-    periodNum: z.number().int().min(1).max(365).optional(),
+    amount: PriceCheck.optional().describe('Price of the top-up; checked when given; 0 means no check'),
+    periodNum: PeriodNum.optional(),
   }),
   response: z.object({
     transactionId: z.string(),

@@ -5,10 +5,18 @@ import * as m0002 from './migrations/0002_orders.js';
 import * as m0003 from './migrations/0003_webhooks.js';
 import * as m0004 from './migrations/0004_sandbox.js';
 import * as m0005 from './migrations/0005_webhook_retention.js';
+import * as m0006 from './migrations/0006_installation_time.js';
 
 // Numbered, frozen migrations, the same files for SQLite and PostgreSQL. Each receives the
 // dialect so that the few type differences stay in db/dialect.ts.
-const migrations = { '0001_initial': m0001, '0002_orders': m0002, '0003_webhooks': m0003, '0004_sandbox': m0004, '0005_webhook_retention': m0005 };
+const migrations = {
+  '0001_initial': m0001,
+  '0002_orders': m0002,
+  '0003_webhooks': m0003,
+  '0004_sandbox': m0004,
+  '0005_webhook_retention': m0005,
+  '0006_installation_time': m0006,
+};
 
 export async function migrate(db: Db): Promise<string[]> {
   if (db.schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(db.schema)}`.execute(db.kysely);

@@ -1,10 +1,11 @@
+import type { SignaturePolicy } from '@esimkit/contract';
 import type { Generated } from 'kysely';
 
 // Row types of every table. Times are integer milliseconds since the epoch in both
 // databases, so SQL compares them against a bound `now` from the injected clock and no
 // dialect's time zone handling is involved. Money is integer 1/10,000 USD.
 
-export type SignaturePolicy = 'optional' | 'required' | 'off';
+export type { SignaturePolicy };
 
 export interface MerchantsTable {
   id: Generated<number>;
@@ -145,6 +146,8 @@ export interface EsimsTable {
   usage_updated_at: number | null;
   expired_time: number;
   activated_at: number | null;
+  /** First time the profile was installed on a device (esim/query `installationTime`). */
+  installed_at: number | null;
   /** JSON array of DATA_USAGE thresholds already announced (reset by a top-up). */
   usage_alerts_sent: string;
   created_at: number;

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, LedgerKind } from '../db/schema.js';
+import { formatUnits } from '@esimkit/contract';
 import { ApiError } from './errors.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -29,7 +30,7 @@ export async function postLedgerEntry(tx: Executor, entry: LedgerEntryInput): Pr
     .where(sql<boolean>`balance + ${entry.amount} >= 0`)
     .returning('balance')
     .executeTakeFirst();
-  if (!updated) throw new ApiError('200007');
+  if (!updated) throw await insufficientBalance(tx, entry);
   await tx
     .insertInto('ledger_entries')
     .values({
@@ -42,6 +43,20 @@ export async function postLedgerEntry(tx: Executor, entry: LedgerEntryInput): Pr
     })
     .execute();
   return updated.balance;
+}
+
+const DEBIT_NAMES: Partial<Record<LedgerKind, string>> = { order: 'the order', topup: 'the top-up' };
+
+/** 200007 saying what the debit costs and what the balance is, so the partner knows how much to deposit. */
+async function insufficientBalance(tx: Executor, entry: LedgerEntryInput): Promise<ApiError> {
+  const row = await tx.selectFrom('merchants').select('balance').where('id', '=', entry.merchantId).executeTakeFirst();
+  const cost = -entry.amount;
+  const balance = row?.balance ?? 0;
+  const what = DEBIT_NAMES[entry.kind] ?? 'this debit';
+  return new ApiError(
+    '200007',
+    `Insufficient account balance: ${what} costs ${cost} (${formatUnits(cost)}), the balance is ${balance} (${formatUnits(balance)}).`,
+  );
 }
 
 /** The balance as the ledger says it is: the sum of every entry. */

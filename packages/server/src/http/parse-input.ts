@@ -4,8 +4,9 @@ import { ApiError } from '../domain/errors.js';
 
 /**
  * Raw body to the endpoint's input: an absent or blank body is `{}` (balance/query is
- * documented with `--data ''`), anything but a JSON object is 000104, empty strings mean
- * "not given", unknown fields are dropped, and each validation problem gets its code.
+ * documented with `--data ''`), anything but a JSON object is 000104, `null` and empty
+ * strings mean "not given" at any depth (clients send both for optional fields), unknown
+ * fields are dropped, and each validation problem gets its code.
  */
 export function parseInput<E extends Endpoint>(endpoint: E, rawBody: Buffer): z.output<E['request']> {
   const text = rawBody.toString('utf8');
@@ -20,23 +21,35 @@ export function parseInput<E extends Endpoint>(endpoint: E, rawBody: Buffer): z.
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ApiError('000104', 'Request in invalid JSON format: the body must be a JSON object.');
   }
-  const cleaned = withoutEmptyStrings(body as Record<string, unknown>);
-  const result = endpoint.request.safeParse(cleaned);
+  const given = withoutUnsetValues(body, 0);
+  const result = endpoint.request.safeParse(given);
   if (result.success) return result.data as z.output<E['request']>;
   throw toApiError(endpoint, result.error.issues, body);
 }
 
-function withoutEmptyStrings(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutEmptyStrings);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) {
-      if (v === '' || (typeof v === 'string' && v.trim() === '')) continue;
-      out[key] = withoutEmptyStrings(v);
-    }
-    return out;
+/** No request of this API nests deeper than a few levels; far deeper input is refused, not walked. */
+const MAX_DEPTH = 32;
+
+function isUnset(value: unknown): boolean {
+  return value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** The body with every object member that is null or blank left out, at any depth. */
+function withoutUnsetValues(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) throw new ApiError('000104', `Request in invalid JSON format: the body nests deeper than ${MAX_DEPTH} levels.`);
+  if (Array.isArray(value)) return value.map((item) => withoutUnsetValues(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (!isUnset(v)) out[key] = withoutUnsetValues(v, depth + 1);
   }
-  return value;
+  return out;
+}
+
+/** `packageInfoList[0].price`: a field's path as a client would write it. */
+function fieldPath(path: PropertyKey[]): string {
+  if (path.length === 0) return 'body';
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join('');
 }
 
 function valueAt(body: unknown, path: PropertyKey[]): { present: boolean; value: unknown } {
@@ -48,16 +61,29 @@ function valueAt(body: unknown, path: PropertyKey[]): { present: boolean; value:
   return { present: true, value: current };
 }
 
+/**
+ * A union (an integer sent as a number or as digits) fails as a whole; the issue that
+ * explains it is the one of the branch the value's JSON type chose, or, when the type
+ * fits no branch (absent, or an object), the first branch's type error.
+ */
+function explainingIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const branches = issue.errors.filter((issues) => issues.length > 0);
+  const branch = branches.find((issues) => issues[0]!.code !== 'invalid_type') ?? branches[0];
+  const inner = branch?.[0];
+  return inner ? explainingIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue) : issue;
+}
+
 function toApiError(endpoint: Endpoint, issues: z.core.$ZodIssue[], body: unknown): ApiError {
-  const issue = issues[0]!;
-  const field = issue.path.length ? issue.path.join('.') : 'body';
+  const issue = explainingIssue(issues[0]!);
+  const field = fieldPath(issue.path);
   const original = valueAt(body, issue.path);
   let code: ErrorCode;
   let message: string;
   if (issue.code === 'invalid_type' && !original.present) {
     code = '000105';
     message = `Request parameters (mandatory) are not contained: ${field}`;
-  } else if (issue.code === 'invalid_type' && (original.value === null || (typeof original.value === 'string' && original.value.trim() === ''))) {
+  } else if (issue.code === 'invalid_type' && isUnset(original.value)) {
     code = '000106';
     message = `Request parameter (mandatory) is null: ${field}`;
   } else if ((issue.code === 'too_big' || issue.code === 'too_small') && (issue.origin === 'string' || issue.origin === 'array')) {

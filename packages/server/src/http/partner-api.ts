@@ -1,3 +1,4 @@
+import { WARNING_HEADER } from '@esimkit/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../domain/context.js';
 import { ApiError } from '../domain/errors.js';
@@ -26,7 +27,8 @@ export function registerPartnerApi(app: FastifyInstance, routes: Route[], deps: 
       let code = route.endpoint.successCode ?? 'null';
       try {
         const raw = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
-        const { merchant } = await authenticate(request, raw, deps);
+        const { merchant, signatureWarning } = await authenticate(request, raw, deps);
+        if (signatureWarning) warnAboutSignature(request, reply, merchant.id, signatureWarning);
         const input = parseInput(route.endpoint, raw);
         const ctx = { ...deps.ctx, merchant };
         if (deps.ctx.sandbox && !route.endpoint.path.startsWith('/sandbox/')) await applyFaults(ctx, route.endpoint, input);
@@ -46,6 +48,12 @@ export function registerPartnerApi(app: FastifyInstance, routes: Route[], deps: 
       handler: async (_request, reply) => sendJson(reply, errorBody('000103', `This https request method is not supported: use POST`)),
     });
   }
+}
+
+/** The `warn` policy serves a badly signed request, and says so to the client and the log. */
+function warnAboutSignature(request: FastifyRequest, reply: FastifyReply, merchantId: number, warning: string): void {
+  reply.header(WARNING_HEADER, warning);
+  request.log.warn({ reqId: request.id, merchantId, warning }, 'signature problem served under the warn policy');
 }
 
 export function sendJson(reply: FastifyReply, body: string | Buffer): FastifyReply {

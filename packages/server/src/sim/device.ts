@@ -59,7 +59,7 @@ export async function installProfile(ctx: ServiceContext, esimId: number, eid: s
     }
     const activate = esim.active_type === 1 && esim.activated_at === null;
     return {
-      set: { smdp_status: 'ENABLED', esim_status: 'IN_USE', eid, ...(activate ? activationFields(esim, now) : {}) },
+      set: { smdp_status: 'ENABLED', esim_status: 'IN_USE', eid, installed_at: esim.installed_at ?? now.getTime(), ...(activate ? activationFields(esim, now) : {}) },
       changes: [
         { field: 'smdpStatus', from: 'RELEASED', to: 'DOWNLOAD' },
         { field: 'smdpStatus', from: 'DOWNLOAD', to: 'INSTALLATION' },

@@ -50,8 +50,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...server,
     baseUrl,
     databaseUrl: database.url,
+    // Tests name the signature policy they exercise; `optional` (the production default)
+    // unless they say otherwise, so a bad signature is refused rather than warned about.
     merchant: (input = {}) =>
-      createMerchant({ ctx: server.runtime.ctx, input: { name: `merchant-${randomUUID().slice(0, 8)}`, rateLimit: 0, ...input } }),
+      createMerchant({
+        ctx: server.runtime.ctx,
+        input: { name: `merchant-${randomUUID().slice(0, 8)}`, rateLimit: 0, signaturePolicy: 'optional', ...input },
+      }),
     async close() {
       await server.close();
       await database.drop();

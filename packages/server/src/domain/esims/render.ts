@@ -14,6 +14,10 @@ export function esimUrls(publicUrl: string, token: string): { qrCodeUrl: string;
   return { qrCodeUrl: `${publicUrl}/qr/${token}.png`, shortUrl: `${publicUrl}/s/${token}` };
 }
 
+function optionalWireTime(epochMs: number | null): string | null {
+  return epochMs === null ? null : formatWireTime(new Date(epochMs));
+}
+
 /** The esim/query items of a page of eSIMs, with their orders and package lists, in three queries. */
 export async function renderEsims(db: Kysely<Database>, publicUrl: string, esims: EsimRow[]): Promise<z.infer<typeof EsimItem>[]> {
   if (esims.length === 0) return [];
@@ -66,7 +70,8 @@ export async function renderEsims(db: Kysely<Database>, publicUrl: string, esims
       pin: esim.pin,
       puk: esim.puk,
       apn: esim.apn,
-      activateTime: esim.activated_at === null ? null : formatWireTime(new Date(esim.activated_at)),
+      activateTime: optionalWireTime(esim.activated_at),
+      installationTime: optionalWireTime(esim.installed_at),
       packageList: packageRows
         .filter((p) => p.esim_id === esim.id)
         .map((p) => ({

@@ -11,6 +11,7 @@ export interface CreateMerchantInput {
   rateLimit?: number;
   /** Bucket size; default: the rate (at least 1). */
   rateBurst?: number;
+  /** Default: `warn` in sandbox mode (clients that sign wrongly still work), else `optional`. */
   signaturePolicy?: SignaturePolicy;
   ipBlocklist?: string[];
   /** Fixed credentials (demo merchant, tests); generated when absent. */
@@ -35,7 +36,7 @@ export async function createMerchant({ ctx, input }: Verb<CreateMerchantInput, S
   const rateBurst = input.rateBurst ?? Math.max(1, Math.ceil(rateLimit));
   const accessCode = input.accessCode ?? randomHex(16);
   const secretKey = input.secretKey ?? randomHex(16);
-  const signaturePolicy = input.signaturePolicy ?? 'optional';
+  const signaturePolicy = input.signaturePolicy ?? defaultSignaturePolicy(ctx.config.mode);
   return ctx.db.kysely.transaction().execute(async (tx) => {
     const row = await tx
       .insertInto('merchants')
@@ -59,4 +60,8 @@ export async function createMerchant({ ctx, input }: Verb<CreateMerchantInput, S
     }
     return { id, name: input.name, accessCode, secretKey, signaturePolicy, rateLimit, rateBurst, balance: input.balance ?? 0 };
   });
+}
+
+export function defaultSignaturePolicy(mode: ServiceContext['config']['mode']): SignaturePolicy {
+  return mode === 'sandbox' ? 'warn' : 'optional';
 }

@@ -101,6 +101,7 @@ export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, or
           usage_updated_at: null,
           expired_time: now.getTime() + pkg.unused_valid_time * DAY_MS,
           activated_at: null,
+          installed_at: null,
           usage_alerts_sent: '[]',
           created_at: now.getTime(),
         });

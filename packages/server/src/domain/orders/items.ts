@@ -37,11 +37,6 @@ export async function findBasePackage(db: Kysely<Database>, reference: string): 
   return byCode ?? db.selectFrom('packages').selectAll().where('type', '=', 'BASE').where('slug', '=', reference).executeTakeFirst();
 }
 
-/**
- * Resolves and prices an order's lines. Checks, in the order a client meets them: unknown
- * package 310241, periodNum on a plan sold by the trip 200008, unit price 200005, more
- * than 30 eSIMs 200008.
- */
 export type PackageLookup = (reference: string) => Promise<PackageRecord | undefined>;
 
 /** A base-plan look-up that asks the database once per reference (one order names a plan twice). */
@@ -57,21 +52,35 @@ export function packageLookup(db: Kysely<Database>): PackageLookup {
   };
 }
 
+/**
+ * A line's stated `price`: the plan's price, or for a day pass also the price of the whole
+ * period (per-day price x periodNum): real clients send either (docs/decisions.md).
+ */
+function acceptsStatedPrice(pkg: PackageRecord, periodNum: number | null, price: number): boolean {
+  return price === pkg.price || (periodNum !== null && price === pkg.price * periodNum);
+}
+
+/**
+ * Resolves and prices an order's lines. Checks, in the order a client meets them: unknown
+ * package 310241, periodNum on a plan sold by the trip 200008, unit price 200005, more
+ * than 30 eSIMs 200008.
+ */
 export async function priceOrder(lookup: PackageLookup, infos: PackageInfoInput[]): Promise<{ items: OrderItem[]; packages: PackageRecord[]; total: number; count: number }> {
   const items: OrderItem[] = [];
   const packages: PackageRecord[] = [];
   for (const [index, info] of infos.entries()) {
     const reference = info.packageCode ?? info.slug;
-    if (!reference) throw new ApiError('000105', `Request parameters (mandatory) are not contained: packageInfoList.${index}.packageCode`);
+    if (!reference) throw new ApiError('000105', `Request parameters (mandatory) are not contained: packageInfoList[${index}].packageCode`);
     const pkg = await lookup(reference);
     if (!pkg) throw new ApiError('310241', `The packageCode does not exist: ${reference}`);
     if (info.periodNum !== undefined && !isDayPass(pkg)) {
       throw new ApiError('200008', `periodNum applies to daily plans only; ${reference} is sold for ${pkg.duration} days.`);
     }
-    if (info.price !== undefined && info.price !== pkg.price) {
-      throw new ApiError('200005', `Package price error for ${reference}: it costs ${pkg.price}, the order says ${info.price}.`);
-    }
     const periodNum = isDayPass(pkg) ? (info.periodNum ?? 1) : null;
+    if (info.price !== undefined && !acceptsStatedPrice(pkg, periodNum, info.price)) {
+      const costs = periodNum === null ? `${pkg.price}` : `${pkg.price} a day (${pkg.price * periodNum} for ${periodNum} days)`;
+      throw new ApiError('200005', `Package price error for ${reference}: it costs ${costs}, the order says ${info.price}.`);
+    }
     items.push({ packageCode: pkg.code, count: info.count, unitPrice: pkg.price * (periodNum ?? 1), periodNum });
     packages.push(pkg);
   }
