@@ -2,6 +2,8 @@ export { loadConfig, ConfigError, type Config } from './config.js';
 export { startServer, VERSION, type RunningServer, type StartOptions } from './server.js';
 export { openRuntime, prepareDatabase, ensureDemoMerchant, bundledPriceList, DEMO_BALANCE, type Runtime } from './runtime.js';
 export { connect, isPostgresUrl, type Db } from './db/connect.js';
+export { asDatabaseError, databaseName, DatabaseError, type DatabaseProblem } from './db/errors.js';
+export { productionWarnings } from './production-warnings.js';
 export { migrate } from './db/migrate.js';
 export { createMerchant, type CreateMerchantInput, type CreatedMerchant } from './domain/merchants/create.js';
 export { depositFunds } from './domain/merchants/deposit.js';
@@ -18,4 +20,5 @@ export { installProfile, changeProfileOnDevice, randomEid } from './sim/device.j
 export { attachToNetwork, consumeData, deliverSmsToDevice, sendSmsFromDevice } from './sim/network.js';
 export { allocateOrder } from './domain/orders/allocate.js';
 export { JobRunner } from './jobs/runner.js';
+export { webhookSigningState, type WebhookSigningState } from './domain/webhooks/secret.js';
 export { verifyLedgers, type LedgerCheck } from './domain/merchants/verify-ledger.js';

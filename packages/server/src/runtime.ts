@@ -31,9 +31,12 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Opens the database and Redis named by the config; nothing else. */
-export async function openRuntime(config: Config, givenClock?: Clock): Promise<Runtime> {
-  const db: Db = connect(config.databaseUrl);
+/**
+ * Opens the database and Redis named by the config; nothing else. `createDatabase: false`
+ * (operator commands) refuses to make a new SQLite file.
+ */
+export async function openRuntime(config: Config, givenClock?: Clock, options: { createDatabase?: boolean } = {}): Promise<Runtime> {
+  const db: Db = connect(config.databaseUrl, { create: options.createDatabase ?? true });
   // Sandbox mode runs on the movable clock; production on the system clock. A clock passed
   // in (tests) wins.
   const sandboxClock = config.mode === 'sandbox' && !givenClock ? new SandboxClock(db) : undefined;

@@ -4,6 +4,8 @@ import { defaultPublicUrl, loadConfig, type Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { scheduleNextSweep } from './domain/sweeps/run.js';
 import type { Clock } from './lib/clock.js';
+import { asDatabaseError } from './db/errors.js';
+import { productionWarnings } from './production-warnings.js';
 import { ensureDemoMerchant, openRuntime, prepareDatabase, type Runtime } from './runtime.js';
 
 export const VERSION = '0.1.0';
@@ -21,13 +23,25 @@ export interface StartOptions {
   logger?: boolean | Record<string, unknown>;
   /** Where start-up lines (demo credentials) go; default stdout. */
   print?: (line: string) => void;
+  /** Where start-up warnings (production mode with sandbox settings) go; default stderr. */
+  warn?: (line: string) => void;
 }
 
-/** Everything `esimkit serve` does: open, migrate, seed, listen. */
+/**
+ * Everything `esimkit serve` does: open, migrate, seed, listen. A database that cannot be
+ * used fails the start with a DatabaseError (one line: which database, and why).
+ */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = options.config ?? loadConfig();
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const runtime = await openRuntime(config, options.clock);
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`warning: ${line}\n`));
+  for (const warning of productionWarnings(config)) warn(warning);
+  let runtime: Runtime;
+  try {
+    runtime = await openRuntime(config, options.clock);
+  } catch (error) {
+    throw asDatabaseError(error, config.databaseUrl);
+  }
   try {
     const { seeded } = await prepareDatabase(runtime.ctx);
     if (seeded) print(`Catalogue seeded with ${seeded} packages.`);
@@ -62,7 +76,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       },
     };
   } catch (error) {
-    await runtime.close();
-    throw error;
+    await runtime.close().catch(() => {});
+    throw asDatabaseError(error, config.databaseUrl);
   }
 }

@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { dialectOf, type Dialect } from './dialect.js';
+import { asDatabaseError, isPostgresUrl, noDatabaseError, sqlitePath } from './errors.js';
 import type { Database } from './schema.js';
 
 // PostgreSQL returns BIGINT and NUMERIC as strings to protect precision. Our bigints are
@@ -20,18 +21,24 @@ export interface Db {
   close(): Promise<void>;
 }
 
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//.test(url);
-}
+export { isPostgresUrl };
 
 /**
  * Opens the database named by DATABASE_URL: `postgres://...` (an optional `?schema=NAME`
  * selects a schema, created by the migrations if missing) or a SQLite file path
  * (`sqlite:` prefix optional; `:memory:` for a throwaway database).
+ *
+ * `create: false` (operator commands) refuses to make a SQLite file that is not there yet,
+ * so a command run in the wrong folder does not start a new database. Failures to open are
+ * thrown as DatabaseError (db/errors.ts).
  */
-export function connect(url: string, options: { poolSize?: number } = {}): Db {
+export function connect(url: string, options: { poolSize?: number; create?: boolean } = {}): Db {
   if (isPostgresUrl(url)) return connectPostgres(url, options.poolSize ?? 10);
-  return connectSqlite(url.replace(/^sqlite:(\/\/)?/, ''));
+  try {
+    return connectSqlite(url, sqlitePath(url), options.create ?? true);
+  } catch (error) {
+    throw asDatabaseError(error, url);
+  }
 }
 
 function connectPostgres(url: string, poolSize: number): Db {
@@ -48,9 +55,11 @@ function connectPostgres(url: string, poolSize: number): Db {
   return { kysely, dialect: dialectOf('postgres'), schema, close: () => kysely.destroy() };
 }
 
-function connectSqlite(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const database = new BetterSqlite3(path);
+function connectSqlite(url: string, path: string, create: boolean): Db {
+  const memory = path === ':memory:';
+  if (!memory && !create && !existsSync(path)) throw noDatabaseError(url);
+  if (!memory && create) mkdirSync(dirname(path), { recursive: true });
+  const database = new BetterSqlite3(path, { fileMustExist: !memory && !create });
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
