@@ -1,5 +1,13 @@
 // Every command prints either a table for people or, with --json, one JSON document for
 // scripts. Errors go to stderr with a non-zero exit.
+
+// `esimkit packages | head -1`: once the reader has gone, writing to stdout fails with EPIPE.
+// That is the reader's choice, not an error of the command: end quietly, with the exit
+// code the command has set so far. Installed when this module loads, before any output.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -3,6 +3,8 @@ import QRCode from 'qrcode';
 
 // How allocated profiles look in a terminal: a line per eSIM with its QR code drawn in
 // characters, the activation code and the links; and a spinner while they are allocated.
+// QR art is drawn only when stdout is a terminal: in a file or a pipe it is noise, and the
+// QR code's URL (a PNG) is printed either way.
 export async function printProfiles(esims: EsimItem[], options: { qr: boolean }): Promise<void> {
   for (const esim of esims) {
     const lines = [
@@ -12,7 +14,7 @@ export async function printProfiles(esims: EsimItem[], options: { qr: boolean })
       `  install page     ${esim.shortUrl}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    if (options.qr) process.stdout.write(`${await QRCode.toString(esim.ac, { type: 'terminal', small: true })}\n`);
+    if (options.qr && process.stdout.isTTY) process.stdout.write(`${await QRCode.toString(esim.ac, { type: 'terminal', small: true })}\n`);
   }
 }
 

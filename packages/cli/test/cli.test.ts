@@ -71,7 +71,9 @@ describe('merchant commands', () => {
   beforeAll(async () => {
     database = await freshDatabaseUrl();
     env = { DATABASE_URL: database.url };
-  });
+    // Operator commands work on an existing database only (they never create one).
+    json(await esimkit(['migrate', '--json'], env));
+  }, SLOW);
   afterAll(() => database?.drop());
 
   it('merchant create --json prints the new credentials and settings', async () => {

@@ -1,13 +1,22 @@
 import { importInventory, inventoryLevels, readInventoryFile } from '@esimkit/server';
 import type { Command } from 'commander';
+import { withExamples } from '../help.js';
 import { fail, printJson, printTable } from '../output.js';
 import { withContext } from '../with-context.js';
 
 /** Operator commands for profile inventory: what makes "not enough profiles" (200011) real. */
 export function registerInventoryCommands(program: Command): void {
-  const inventory = program.command('inventory').description("manage the operator's profile inventory");
-  inventory
-    .command('import <file>')
+  const inventory = withExamples(
+    program.command('inventory').description("manage the operator's profile inventory"),
+    'esimkit inventory import examples/inventory.csv --package EX-JP-1-7',
+    'esimkit inventory list',
+  );
+  withExamples(
+    inventory.command('import <file>'),
+    'esimkit catalog import examples/catalog.csv                                # the plans first',
+    'esimkit inventory import examples/inventory.csv --package EX-JP-1-7        # columns iccid, imsi, ac',
+    'esimkit inventory import examples/inventory.csv --package EX-JP-1-7 --json # again: all already present',
+  )
     .description('import profiles from a CSV with columns iccid, imsi, ac and packageCode (or give --package)')
     .option('--package <code>', 'package (code or slug) for every row without a packageCode column')
     .option('--json', 'print JSON')
@@ -17,8 +26,7 @@ export function registerInventoryCommands(program: Command): void {
       if (options.json) printJson(result);
       else process.stdout.write(`Imported ${result.imported} profiles (${result.skipped} already present) for ${result.packages.join(', ')}.\n`);
     });
-  inventory
-    .command('list')
+  withExamples(inventory.command('list'), 'esimkit inventory list', 'esimkit inventory list --json')
     .description('profiles per package: total and free')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {

@@ -1,6 +1,7 @@
 import { formatUnits, signaturePolicies, type SignaturePolicy } from '@esimkit/contract';
 import { createMerchant, depositFunds, importCatalog, invalidBlocklistEntries, listMerchants, migrate, readCatalogFile, verifyLedgers } from '@esimkit/server';
 import { InvalidArgumentError, type Command } from 'commander';
+import { withExamples } from '../help.js';
 import { fail, printJson, printTable } from '../output.js';
 import { withContext } from '../with-context.js';
 
@@ -31,19 +32,40 @@ function signaturePolicy(value: string): SignaturePolicy {
 
 /** Operator commands: they work on the database named by DATABASE_URL directly. */
 export function registerOperatorCommands(program: Command): void {
-  program
-    .command('migrate')
-    .description('apply database migrations')
+  // `serve` is defined in main.ts (before these commands); its examples live with the other
+  // operator examples.
+  const serve = program.commands.find((command) => command.name() === 'serve');
+  if (serve) {
+    withExamples(
+      serve,
+      'esimkit serve                                                 # sandbox on ./data/esimkit.db, port 8080',
+      'PORT=9000 DATABASE_URL=/var/lib/esimkit/esimkit.db esimkit serve',
+      'ESIMKIT_MODE=production DATABASE_URL=postgres://esimkit@127.0.0.1:5432/esimkit PUBLIC_URL=https://esim.example.com esimkit serve',
+    );
+  }
+  withExamples(
+    program.command('migrate').description('apply database migrations (creates the SQLite file when there is none)'),
+    'esimkit migrate',
+    'DATABASE_URL=postgres://esimkit@127.0.0.1:5432/esimkit esimkit migrate --json',
+  )
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const applied = await withContext((ctx) => migrate(ctx.db), { prepare: false });
+      const applied = await withContext((ctx) => migrate(ctx.db), { prepare: false, create: true });
       if (options.json) printJson({ applied });
       else process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
     });
 
-  const merchant = program.command('merchant').description('manage merchants (partner accounts)');
-  merchant
-    .command('create')
+  const merchant = withExamples(
+    program.command('merchant').description('manage merchants (partner accounts)'),
+    'esimkit merchant create --name "Travel App" --balance 1000000',
+    'esimkit merchant list',
+  );
+  withExamples(
+    merchant.command('create'),
+    'esimkit merchant create --name "Travel App" --balance 1000000 --rate-limit 8 --signature required',
+    'esimkit merchant create --name "Load test" --rate-limit 0 --json',
+    'esimkit merchant create --name "Office only" --block-ip 203.0.113.0/24,198.51.100.7',
+  )
     .description('create a merchant and print its access code and secret key')
     .requiredOption('--name <name>', 'merchant name')
     .option('--balance <units>', 'opening balance in 1/10,000 USD', nonNegativeInteger, 0)
@@ -79,8 +101,11 @@ export function registerOperatorCommands(program: Command): void {
       if (options.json) printJson(created);
       else printTable([{ ...created, balance: formatUnits(created.balance) }]);
     });
-  merchant
-    .command('deposit')
+  withExamples(
+    merchant.command('deposit'),
+    'esimkit merchant deposit --access-code "$ESIMKIT_ACCESS_CODE" --amount 500000   # $50.00',
+    'esimkit merchant deposit --access-code "$ESIMKIT_ACCESS_CODE" --amount 10000 --note "wire 2026-02" --json',
+  )
     .description("credit a merchant's balance through the ledger")
     .requiredOption('--access-code <code>', "the merchant's access code")
     .requiredOption('--amount <units>', 'amount in 1/10,000 USD (10000 = $1.00)', nonNegativeInteger)
@@ -96,8 +121,7 @@ export function registerOperatorCommands(program: Command): void {
       if (options.json) printJson({ accessCode: options.accessCode, ...result });
       else process.stdout.write(`Balance of ${options.accessCode}: ${formatUnits(result.balance)} (${result.balance} units)\n`);
     });
-  merchant
-    .command('list')
+  withExamples(merchant.command('list'), 'esimkit merchant list', 'esimkit merchant list --json')
     .description('list merchants')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
@@ -105,8 +129,7 @@ export function registerOperatorCommands(program: Command): void {
       if (options.json) printJson(merchants);
       else printTable(merchants.map((m) => ({ ...m, balance: formatUnits(m.balance) })));
     });
-  merchant
-    .command('verify-ledger')
+  withExamples(merchant.command('verify-ledger'), 'esimkit merchant verify-ledger', 'esimkit merchant verify-ledger --json   # exits 1 when a balance differs from its ledger')
     .description("check every merchant's balance against the sum of its ledger (exit 1 on a mismatch)")
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
@@ -116,9 +139,15 @@ export function registerOperatorCommands(program: Command): void {
       if (checks.some((c) => !c.ok)) process.exitCode = 1;
     });
 
-  const catalog = program.command('catalog').description('manage the package catalogue');
-  catalog
-    .command('import <file>')
+  const catalog = withExamples(
+    program.command('catalog').description('manage the package catalogue'),
+    'esimkit catalog import examples/catalog.csv',
+  );
+  withExamples(
+    catalog.command('import <file>'),
+    'esimkit catalog import examples/catalog.csv          # a price list (CSV)',
+    'esimkit catalog import examples/catalog.json --json  # a JSON package list; importing again updates in place',
+  )
     .description('import packages from a CSV price list (the shared price list shape) or a JSON package list')
     .option('--json', 'print JSON')
     .action(async (file: string, options: { json?: boolean }) => {
@@ -129,7 +158,7 @@ export function registerOperatorCommands(program: Command): void {
       const result = await withContext(
         (ctx) =>
           importCatalog({ ctx, input: parsed }).catch((error: Error) => {
-            throw new Error(`cannot import ${file}: ${error.message}`);
+            throw new Error(`cannot import ${file}: ${error.message}`, { cause: error });
           }),
         { seed: false },
       );

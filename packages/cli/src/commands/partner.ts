@@ -1,5 +1,6 @@
 import { formatBytes, formatUnits, supportsTopUp, type EsimItem, type PackageListRequest } from '@esimkit/sdk';
 import { InvalidArgumentError, type Command } from 'commander';
+import { withExamples } from '../help.js';
 import { printJson, printTable } from '../output.js';
 import { clientOf, esimRef, failWith, partnerAction, positiveInteger, timeArgument, withConnection, type ConnectionOptions } from '../partner-client.js';
 import { printProfiles, withSpinner } from '../profiles.js';
@@ -31,7 +32,14 @@ function packageType(value: string): 'BASE' | 'TOPUP' {
 }
 
 export function registerPartnerCommands(program: Command): void {
-  withConnection(program.command('packages').description('list data packages (prices in USD; 1 GB = 2^30 bytes)'))
+  withExamples(
+    withConnection(program.command('packages').description('list data packages (prices in USD; 1 GB = 2^30 bytes)')),
+    'esimkit packages --location JP',
+    'esimkit packages --location !RG                      # regional plans',
+    'esimkit packages --slug JP_1_7 --json',
+    'esimkit packages --type TOPUP --package JP_1_7       # top-ups of a plan',
+    'esimkit packages --type TOPUP --esim "$ESIM"         # top-ups an eSIM can take',
+  )
     .option('--location <code>', 'ISO-2 country or region code; !RG regional, !GL global')
     .option('--type <type>', 'BASE (default) or TOPUP', packageType)
     .option('--slug <slug>', 'one package by slug')
@@ -64,7 +72,7 @@ export function registerPartnerCommands(program: Command): void {
       }),
     );
 
-  withConnection(program.command('locations').description('supported countries and regions')).action(
+  withExamples(withConnection(program.command('locations').description('supported countries and regions')), 'esimkit locations', 'esimkit locations --json').action(
     partnerAction(async (options: ConnectionOptions) => {
       const { locationList } = await clientOf(options).locations();
       if (options.json) return printJson(locationList);
@@ -79,7 +87,11 @@ export function registerPartnerCommands(program: Command): void {
     }),
   );
 
-  withConnection(program.command('balance').description("the account's balance")).action(
+  withExamples(
+    withConnection(program.command('balance').description("the account's balance")),
+    'esimkit balance',
+    'esimkit balance --base-url http://127.0.0.1:8080 --access-code "$ESIMKIT_ACCESS_CODE" --json',
+  ).action(
     partnerAction(async (options: ConnectionOptions) => {
       const balance = await clientOf(options).balance();
       if (options.json) return printJson(balance);
@@ -87,14 +99,19 @@ export function registerPartnerCommands(program: Command): void {
     }),
   );
 
-  withConnection(program.command('order').description('order eSIM profiles; --wait for them and show their QR codes'))
+  withExamples(
+    withConnection(program.command('order').description('order eSIM profiles; --wait for them and show their QR codes')),
+    'esimkit order --package JP_1_7 --wait                                 # QR codes drawn on a terminal',
+    'esimkit order --package JP_1_7 --count 3 --transaction-id trip-0042',
+    'esimkit order --package JP_1_Daily --period-num 5 --wait --json',
+  )
     .requiredOption('--package <code>', 'package code or slug')
     .option('--count <n>', 'number of eSIMs, 1-30', positiveInteger, 1)
     .option('--period-num <days>', 'days of a daily plan', positiveInteger)
     .option('--transaction-id <id>', 'your id for the order (default: a new UUID); the same id never orders twice')
     .option('--wait', 'wait for allocation and print the profiles')
     .option('--timeout <seconds>', 'with --wait: give up after this long', positiveInteger, 120)
-    .option('--no-qr', 'with --wait: no QR codes in the terminal')
+    .option('--no-qr', 'with --wait: no QR codes in the terminal (none are drawn when the output is not a terminal)')
     .action(
       partnerAction(
         async (options: ConnectionOptions & { package: string; count: number; periodNum?: number; transactionId?: string; wait?: boolean; timeout: number; qr: boolean }) => {
@@ -117,7 +134,12 @@ export function registerPartnerCommands(program: Command): void {
       ),
     );
 
-  withConnection(program.command('esims').description("list eSIMs of an order, or allocated in a time range"))
+  withExamples(
+    withConnection(program.command('esims').description('list eSIMs of an order, or allocated in a time range')),
+    'esimkit esims --order "$ORDER"',
+    'esimkit esims --from 2026-01-01T00:00Z --json',
+    'esimkit esims --from 2026-01-01T00:00Z --to now',
+  )
     .option('--order <orderNo>', 'the eSIMs of this order')
     .option('--from <time>', 'allocated at or after (ISO time)', timeArgument)
     .option('--to <time>', 'allocated at or before (ISO time, default now)', timeArgument)
@@ -132,9 +154,14 @@ export function registerPartnerCommands(program: Command): void {
       }),
     );
 
-  const esim = program.command('esim').description('one eSIM');
-  withConnection(esim.command('show <esimTranNo>').description('an eSIM in full (esimTranNo or ICCID)'))
-    .option('--qr', 'draw its QR code')
+  const esim = withExamples(program.command('esim').description('one eSIM'), 'esimkit esim show "$ESIM"');
+  withExamples(
+    withConnection(esim.command('show <esimTranNo>').description('an eSIM in full (esimTranNo or ICCID)')),
+    'esimkit esim show "$ESIM"',
+    'esimkit esim show "$ESIM" --qr      # on a terminal',
+    'esimkit esim show "$ESIM" --json',
+  )
+    .option('--qr', 'draw its QR code (on a terminal only)')
     .action(
       partnerAction(async (ref: string, options: ConnectionOptions & { qr?: boolean }) => {
         const item = (await clientOf(options).query(esimRef(ref))).esimList[0]!;
@@ -149,7 +176,11 @@ export function registerPartnerCommands(program: Command): void {
 
   const operations = { cancel: 'cancel an unused eSIM (refunded)', suspend: 'suspend data service', unsuspend: 'resume data service', revoke: 'revoke an eSIM (not refunded)' } as const;
   for (const [name, description] of Object.entries(operations) as [keyof typeof operations, string][]) {
-    withConnection(program.command(`${name} <esimTranNo>`).description(`${description} (esimTranNo or ICCID)`)).action(
+    withExamples(
+      withConnection(program.command(`${name} <esimTranNo>`).description(`${description} (esimTranNo or ICCID)`)),
+      `esimkit ${name} "$ESIM"`,
+      `esimkit ${name} "$ESIM" --json`,
+    ).action(
       partnerAction(async (ref: string, options: ConnectionOptions) => {
         const client = clientOf(options);
         await client[name](esimRef(ref));
@@ -160,7 +191,11 @@ export function registerPartnerCommands(program: Command): void {
     );
   }
 
-  withConnection(program.command('topup').description('add a top-up package to an eSIM'))
+  withExamples(
+    withConnection(program.command('topup').description('add a top-up package to an eSIM')),
+    'esimkit packages --type TOPUP --esim "$ESIM"            # which top-ups it can take',
+    'esimkit topup --esim "$ESIM" --package TOPUP_JC063      # 1 GB more for a JP_1_7 eSIM',
+  )
     .requiredOption('--esim <esimTranNo>', 'the eSIM (esimTranNo or ICCID)')
     .requiredOption('--package <code>', 'a TOPUP package (see: esimkit packages --type TOPUP --esim <esimTranNo>)')
     .option('--transaction-id <id>', 'your id for the top-up (default: a new UUID)')
@@ -178,7 +213,11 @@ export function registerPartnerCommands(program: Command): void {
       }),
     );
 
-  withConnection(program.command('usage <esimTranNo...>').description('data usage of up to 10 eSIMs')).action(
+  withExamples(
+    withConnection(program.command('usage <esimTranNo...>').description('data usage of up to 10 eSIMs')),
+    'esimkit usage "$ESIM"',
+    'esimkit usage "$ESIM" "$OTHER_ESIM" --json',
+  ).action(
     partnerAction(async (esimTranNos: string[], options: ConnectionOptions) => {
       const { esimUsageList } = await clientOf(options).usage(esimTranNos);
       if (options.json) return printJson(esimUsageList);
@@ -195,7 +234,10 @@ export function registerPartnerCommands(program: Command): void {
     }),
   );
 
-  withConnection(program.command('sms <esimTranNo> <message>').description('send an SMS to an installed eSIM')).action(
+  withExamples(
+    withConnection(program.command('sms <esimTranNo> <message>').description('send an SMS to an installed eSIM')),
+    'esimkit sms "$ESIM" "Welcome to Japan: your plan is active"',
+  ).action(
     partnerAction(async (ref: string, message: string, options: ConnectionOptions) => {
       await clientOf(options).sendSms({ ...esimRef(ref), message });
       if (options.json) return printJson({ ...esimRef(ref), sent: true });

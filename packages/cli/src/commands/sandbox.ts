@@ -1,5 +1,6 @@
 import { errorCodes, formatBytes, formatUnits, type ErrorCode, type SandboxFaultPlan, type SandboxFaultRule } from '@esimkit/sdk';
 import { InvalidArgumentError, type Command } from 'commander';
+import { withExamples } from '../help.js';
 import { printJson, printTable } from '../output.js';
 import { clientOf, esimRef, failWith, partnerAction, positiveInteger, timeArgument, withConnection, type ConnectionOptions } from '../partner-client.js';
 
@@ -103,11 +104,16 @@ const SMS_HINTS = {
 const HINTS = { '000103': ESIM_HINTS['000103'] };
 
 export function registerSandboxCommands(program: Command): void {
-  const sandbox = program
-    .command('sandbox')
-    .description("esimkit's sandbox (servers in sandbox mode): the clock, a simulated device and network, faults, test funds, reset");
+  const sandbox = withExamples(
+    program
+      .command('sandbox')
+      .description("esimkit's sandbox (servers in sandbox mode): the clock, a simulated device and network, faults, test funds, reset"),
+    'esimkit sandbox install "$ESIM"',
+    'esimkit sandbox consume "$ESIM" 500MB',
+    'esimkit sandbox advance 30d',
+  );
 
-  withConnection(sandbox.command('clock').description('show the sandbox clock')).action(
+  withExamples(withConnection(sandbox.command('clock').description('show the sandbox clock')), 'esimkit sandbox clock', 'esimkit sandbox clock --json').action(
     partnerAction(async (options: ConnectionOptions) => {
       const clock = await clientOf(options).sandbox.clock();
       if (options.json) return printJson(clock);
@@ -115,7 +121,12 @@ export function registerSandboxCommands(program: Command): void {
     }, HINTS),
   );
 
-  withConnection(sandbox.command('advance').description('move the clock forward, running what falls due on the way, in order'))
+  withExamples(
+    withConnection(sandbox.command('advance').description('move the clock forward, running what falls due on the way, in order')),
+    'esimkit sandbox advance 2h',
+    'esimkit sandbox advance 1d12h --json',
+    'esimkit sandbox advance --to 2027-01-01T00:00Z',
+  )
     .argument('[duration]', '90s, 30m, 2h, 30d (or 1d12h), or seconds', durationSeconds)
     .option('--to <time>', 'instead of a duration: move the clock to this ISO time', timeArgument)
     .action(
@@ -128,7 +139,11 @@ export function registerSandboxCommands(program: Command): void {
       }, CLOCK_HINTS),
     );
 
-  withConnection(sandbox.command('install <esimTranNo>').description('install the profile on a simulated device (esimTranNo or ICCID)'))
+  withExamples(
+    withConnection(sandbox.command('install <esimTranNo>').description('install the profile on a simulated device (esimTranNo or ICCID)')),
+    'esimkit sandbox install "$ESIM"',
+    'esimkit sandbox install "$ESIM" --fail           # the download breaks off',
+  )
     .option('--eid <eid>', "the device's 32-digit EID (passing mod 97); made up when absent")
     .option('--fail', 'the download breaks off: the profile stays RELEASED')
     .action(
@@ -146,7 +161,11 @@ export function registerSandboxCommands(program: Command): void {
     attach: 'attach the device to the network: starts a plan with activeType 2',
   } as const;
   for (const [name, description] of Object.entries(deviceActions) as [keyof typeof deviceActions, string][]) {
-    withConnection(sandbox.command(`${name} <esimTranNo>`).description(`${description} (esimTranNo or ICCID)`)).action(
+    withExamples(
+      withConnection(sandbox.command(`${name} <esimTranNo>`).description(`${description} (esimTranNo or ICCID)`)),
+      `esimkit sandbox ${name} "$ESIM"`,
+      `esimkit sandbox ${name} "$ESIM" --json`,
+    ).action(
       partnerAction(async (ref: string, options: ConnectionOptions) => {
         const result = await clientOf(options).sandbox[name](esimRef(ref));
         if (options.json) return printJson(result);
@@ -155,7 +174,11 @@ export function registerSandboxCommands(program: Command): void {
     );
   }
 
-  withConnection(sandbox.command('consume').description('the device uses data'))
+  withExamples(
+    withConnection(sandbox.command('consume').description('the device uses data')),
+    'esimkit sandbox consume "$ESIM" 500MB',
+    'esimkit sandbox consume "$ESIM" 1.5GB --json',
+  )
     .argument('<esimTranNo>', 'esimTranNo or ICCID')
     .argument('<bytes>', '500MB, 1GB, 1.5GB (1 GB = 2^30 bytes), or bytes', byteCount)
     .action(
@@ -175,8 +198,15 @@ export function registerSandboxCommands(program: Command): void {
       }, ESIM_HINTS),
     );
 
-  const sms = sandbox.command('sms').description('SMS to and from the simulated device');
-  withConnection(sms.command('receive <esimTranNo> <message>').description('an SMS reaches the device (from a phone with --from; through the API path without)'))
+  const sms = withExamples(
+    sandbox.command('sms').description('SMS to and from the simulated device'),
+    'esimkit sandbox sms receive "$ESIM" "Your code is 123456" --from +447700900123',
+  );
+  withExamples(
+    withConnection(sms.command('receive <esimTranNo> <message>').description('an SMS reaches the device (from a phone with --from; through the API path without)')),
+    'esimkit sandbox sms receive "$ESIM" "Your code is 123456" --from +447700900123',
+    'esimkit sandbox sms receive "$ESIM" "Welcome aboard"',
+  )
     .option('--from <number>', "the sender's phone number, e.g. +447700900123")
     .action(
       partnerAction(async (ref: string, message: string, options: ConnectionOptions & { from?: string }) => {
@@ -185,7 +215,10 @@ export function registerSandboxCommands(program: Command): void {
         process.stdout.write(`SMS received by ${ref}.\n`);
       }, SMS_HINTS),
     );
-  withConnection(sms.command('send <esimTranNo> <message>').description('the device sends an SMS'))
+  withExamples(
+    withConnection(sms.command('send <esimTranNo> <message>').description('the device sends an SMS')),
+    'esimkit sandbox sms send "$ESIM" "Landed, see you soon" --to +447700900123',
+  )
     .requiredOption('--to <number>', "the recipient's phone number, e.g. +447700900123")
     .action(
       partnerAction(async (ref: string, message: string, options: ConnectionOptions & { to: string }) => {
@@ -195,15 +228,25 @@ export function registerSandboxCommands(program: Command): void {
       }, SMS_HINTS),
     );
 
-  const faults = sandbox.command('faults').description('fault plans: the next N calls answer a code, busy answers (900001), allocation delay or failure');
+  const faults = withExamples(
+    sandbox.command('faults').description('fault plans: the next N calls answer a code, busy answers (900001), allocation delay or failure'),
+    'esimkit sandbox faults',
+    'esimkit sandbox faults add --code 200007 --endpoint esim.order',
+    'esimkit sandbox faults clear',
+  );
   const showPlan = (options: ConnectionOptions, plan: SandboxFaultPlan) => (options.json ? printJson(plan) : printPlan(plan));
-  withConnection(faults.command('show', { isDefault: true }).description('the fault plan in force')).action(
+  withExamples(withConnection(faults.command('show', { isDefault: true }).description('the fault plan in force')), 'esimkit sandbox faults show', 'esimkit sandbox faults --json').action(
     partnerAction(async (options: ConnectionOptions) => showPlan(options, await clientOf(options).sandbox.faults()), HINTS),
   );
-  withConnection(faults.command('clear').description('remove every fault')).action(
+  withExamples(withConnection(faults.command('clear').description('remove every fault')), 'esimkit sandbox faults clear').action(
     partnerAction(async (options: ConnectionOptions) => showPlan(options, await clientOf(options).sandbox.clearFaults()), HINTS),
   );
-  withConnection(faults.command('add').description('the next N matching calls answer an error code'))
+  withExamples(
+    withConnection(faults.command('add').description('the next N matching calls answer an error code')),
+    'esimkit sandbox faults add --code 200007 --endpoint esim.order          # next order: balance too low',
+    'esimkit sandbox faults add --code 200011 --package JP_1_7 --count 3',
+    'esimkit sandbox faults add --code 900001 --endpoint /api/v1/open/esim/query',
+  )
     .requiredOption('--code <code>', 'the six-digit error code to answer, e.g. 200007', errorCode)
     .option('--endpoint <endpoint>', 'only this endpoint, by name (esim.order) or path (/api/v1/open/esim/order)')
     .option('--package <code>', 'only requests naming this package (code or slug)')
@@ -219,14 +262,23 @@ export function registerSandboxCommands(program: Command): void {
         showPlan(options, await clientOf(options).sandbox.setFaults({ rules: [rule] }));
       }, HINTS),
     );
-  withConnection(faults.command('busy').description('answer a share of requests 900001'))
+  withExamples(
+    withConnection(faults.command('busy').description('answer a share of requests 900001')),
+    'esimkit sandbox faults busy 25%',
+    'esimkit sandbox faults busy 0      # stop',
+  )
     .argument('<share>', '0.25 or 25%; 0 to stop', share)
     .action(
       partnerAction(async (busyShare: number, options: ConnectionOptions) => {
         showPlan(options, await clientOf(options).sandbox.setFaults({ busyShare }));
       }, HINTS),
     );
-  withConnection(faults.command('allocation').description('how allocation of new orders behaves'))
+  withExamples(
+    withConnection(faults.command('allocation').description('how allocation of new orders behaves')),
+    'esimkit sandbox faults allocation --delay-ms 20000   # as slow as the live service',
+    'esimkit sandbox faults allocation --fail',
+    'esimkit sandbox faults allocation --no-fail --delay-ms default',
+  )
     .option('--delay-ms <ms>', 'time from order to profiles, on the sandbox clock (default: the server default)', delayMs)
     .option('--fail', 'allocations fail (the order is refunded, 200009)')
     .option('--no-fail', 'allocations succeed again')
@@ -238,7 +290,10 @@ export function registerSandboxCommands(program: Command): void {
       }, HINTS),
     );
 
-  withConnection(sandbox.command('deposit').description('add test funds (at most $10,000 a call)'))
+  withExamples(
+    withConnection(sandbox.command('deposit').description('add test funds (at most $10,000 a call)')),
+    'esimkit sandbox deposit 1000000     # $100.00',
+  )
     .argument('<units>', 'units of 1/10,000 USD (10000 = $1.00)', units)
     .action(
       partnerAction(async (amount: number, options: ConnectionOptions) => {
@@ -248,7 +303,11 @@ export function registerSandboxCommands(program: Command): void {
       }, { ...HINTS, '000104': 'the amount must be 1 to 100000000 units ($10,000) a call' }),
     );
 
-  withConnection(sandbox.command('reset').description("remove the account's orders, eSIMs, messages, webhook log and faults; set the balance"))
+  withExamples(
+    withConnection(sandbox.command('reset').description("remove the account's orders, eSIMs, messages, webhook log and faults; set the balance")),
+    'esimkit sandbox reset',
+    'esimkit sandbox reset --balance 10000000 --json   # start again with $1,000',
+  )
     .option('--balance <units>', 'the balance afterwards, in units of 1/10,000 USD (default 0)', units)
     .action(
       partnerAction(async (options: ConnectionOptions & { balance?: number }) => {
