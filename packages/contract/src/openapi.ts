@@ -1,32 +1,12 @@
-import { z } from 'zod';
 import type { Endpoint } from './endpoint.js';
 import { envelopeSchema } from './envelope.js';
 import { errorCodes, type ErrorCode } from './errors.js';
 import { exampleOf } from './examples.js';
+import { toJsonSchema } from './json-schema.js';
 
 export interface OpenApiOptions {
   serverUrl: string;
   version: string;
-}
-
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
-  return withoutSafeIntegerBounds(rest) as Record<string, unknown>;
-}
-
-/**
- * zod writes ±(2^53 - 1) as the bounds of every `.int()` it has no other bound for; they say
- * nothing a reader needs and hide the real ones, so only bounds the contract sets are kept.
- */
-function withoutSafeIntegerBounds(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withoutSafeIntegerBounds);
-  if (node === null || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if ((key === 'minimum' || key === 'maximum') && Math.abs(value as number) === Number.MAX_SAFE_INTEGER) continue;
-    out[key] = withoutSafeIntegerBounds(value);
-  }
-  return out;
 }
 
 /** The codes an endpoint answers beyond the request-level ones, its invalid-parameter code included. */
@@ -76,7 +56,7 @@ export function buildOpenApi(endpoints: readonly Endpoint[], options: OpenApiOpt
         'x-errorCodes': businessCodes,
         requestBody: {
           required: false,
-          content: { 'application/json': { schema: jsonSchema(ep.request, 'input'), ...(example ? { example: example.request } : {}) } },
+          content: { 'application/json': { schema: toJsonSchema(ep.request, 'input'), ...(example ? { example: example.request } : {}) } },
         },
         responses: {
           '200': {
@@ -85,7 +65,7 @@ export function buildOpenApi(endpoints: readonly Endpoint[], options: OpenApiOpt
               `on failure success is false and errorCode is a six-digit code` +
               (businessCodes.length ? ` (this endpoint adds: ${businessCodes.join(', ')})` : '') +
               '.',
-            content: { 'application/json': { schema: jsonSchema(envelopeSchema(ep.response), 'output'), examples: answerExamples } },
+            content: { 'application/json': { schema: toJsonSchema(envelopeSchema(ep.response), 'output'), examples: answerExamples } },
           },
         },
       },

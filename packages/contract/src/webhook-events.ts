@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { webhookExamples } from './examples.js';
+import { toJsonSchema } from './json-schema.js';
 
 // The webhook events as data: the envelope and each notifyType's content, as the vendor's
 // examples show them (field-notes §7). The server builds bodies typed by these; the SDK
@@ -101,7 +102,7 @@ export function buildAsyncApi(options: { version: string }): Record<string, unkn
   const messages: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
   for (const [type, schema] of Object.entries(webhookEventSchemas)) {
-    const { $schema: _ignored, ...payload } = z.toJSONSchema(schema) as Record<string, unknown>;
+    const payload = toJsonSchema(schema);
     messages[type] = {
       name: type,
       title: type,

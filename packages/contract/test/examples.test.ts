@@ -54,6 +54,7 @@ describe('endpoint examples', () => {
     const doc = buildOpenApi(all, { serverUrl: 'http://127.0.0.1:8080', version: 'test' });
     const text = JSON.stringify(doc);
     expect(text).not.toContain(String(Number.MAX_SAFE_INTEGER));
+    expect(JSON.stringify(buildAsyncApi({ version: 'test' }))).not.toContain(String(Number.MAX_SAFE_INTEGER));
     const order = (doc.paths as any)['/api/v1/open/esim/order'].post.requestBody.content['application/json'].schema;
     const item = order.properties.packageInfoList.items.properties;
     expect(integerOf(item.count)).toMatchObject({ minimum: 1, maximum: 30 });
