@@ -14,6 +14,8 @@ import { jobHandlers } from './jobs/handlers.js';
 import { JobRunner } from './jobs/runner.js';
 import { SimulatedSmdp } from './sim/smdp.js';
 import { SandboxClock } from './sim/clock.js';
+import { SimulatedDevice } from './sim/device.js';
+import { SimulatedNetwork } from './sim/network.js';
 
 /** The price list shipped with esimkit (a copy of the shared eSIM Access price list). */
 export const bundledPriceList = fileURLToPath(new URL('../seed/esimaccess-pricelist.csv', import.meta.url));
@@ -45,7 +47,9 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: {
   const ctx: ServiceContext = { db, clock, config };
   const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(db, config.smdpAddress) }));
   ctx.wakeJobs = () => jobs.wake();
-  if (sandboxClock) ctx.sandbox = { clock: sandboxClock, drainJobs: (excludeKinds) => jobs.drain(excludeKinds) };
+  if (sandboxClock) {
+    ctx.sandbox = { clock: sandboxClock, drainJobs: (excludeKinds) => jobs.drain(excludeKinds), device: new SimulatedDevice(), network: new SimulatedNetwork() };
+  }
   return {
     ctx,
     jobs,

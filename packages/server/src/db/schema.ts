@@ -1,5 +1,6 @@
 import type { SignaturePolicy } from '@esimkit/contract';
 import type { Generated } from 'kysely';
+import type { EsimStatus, SmdpStatus } from '../domain/lifecycle/states.js';
 
 // Row types of every table. Times are integer milliseconds since the epoch in both
 // databases, so SQL compares them against a bound `now` from the injected clock and no
@@ -131,8 +132,8 @@ export interface EsimsTable {
   pin: string;
   puk: string;
   apn: string;
-  esim_status: string;
-  smdp_status: string;
+  esim_status: EsimStatus;
+  smdp_status: SmdpStatus;
   eid: string;
   active_type: number;
   data_type: number;

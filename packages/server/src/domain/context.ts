@@ -4,6 +4,7 @@ import type { Clock } from '../lib/clock.js';
 import type { MerchantsTable } from '../db/schema.js';
 import type { Selectable } from 'kysely';
 import type { SandboxClock } from '../sim/clock.js';
+import type { Device, Network } from './ports.js';
 
 /** What every domain verb may use: storage, time and settings. Nothing of HTTP. */
 export interface ServiceContext {
@@ -25,6 +26,9 @@ export interface ServiceContext {
 
 export interface SandboxControls {
   clock: SandboxClock;
+  /** The simulated handset and mobile network the sandbox's device actions drive. */
+  device: Device;
+  network: Network;
   /** Runs every due job except the listed kinds; returns how many ran. */
   drainJobs(excludeKinds: string[]): Promise<number>;
 }

@@ -4,7 +4,7 @@ import { deliverWebhooks } from '../domain/webhooks/deliver.js';
 import { DELIVER_WEBHOOK } from '../domain/webhooks/emit.js';
 import { REPORT_USAGE, runUsageReport } from '../domain/usage/report.js';
 import { SWEEP, sweepJob } from '../domain/sweeps/run.js';
-import type { ProfileSource } from '../sim/smdp.js';
+import type { ProfileSource } from '../domain/ports.js';
 import type { JobHandler } from './runner.js';
 
 /** The job catalogue: every kind of background work and the handler that does it. */

@@ -1,23 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db/connect.js';
 import { nextSequence } from '../db/sequences.js';
+import type { Profile, ProfileSource } from '../domain/ports.js';
 import { luhnCheckDigit } from '../lib/identifiers.js';
 import { randomHex } from '../lib/random.js';
-
-/** A downloadable profile as an SM-DP+ hands it out. */
-export interface Profile {
-  iccid: string;
-  imsi: string;
-  ac: string;
-}
-
-/**
- * Where profiles come from. The simulated SM-DP+ mints them; an operator's imported
- * inventory hands out rows it holds; a real SM-DP+ (GSMA ES2+) can be plugged in here.
- */
-export interface ProfileSource {
-  mint(count: number): Promise<Profile[]>;
-}
 
 // ICCID: 89 (telecom) + 852 (country code) + 42 (issuer) + 11-digit serial + Luhn = 19 digits.
 // The serial comes from a database sequence, so two eSIMs never get the same minted ICCID.
@@ -25,6 +11,7 @@ const ICCID_PREFIX = '8985242';
 // IMSI: MCC 454 + MNC 42 + 10-digit MSIN (15 digits).
 const IMSI_PREFIX = '45442';
 
+/** The simulated SM-DP+: mints profiles (an operator's inventory or a real SM-DP+ can stand in). */
 export class SimulatedSmdp implements ProfileSource {
   constructor(
     private readonly db: Db,

@@ -12,7 +12,7 @@ export async function cancelEsim({ ctx, input }: Verb<EsimRefInput>): Promise<Re
   await changeEsimStatus(
     ctx,
     requireEsimRef(input),
-    { from: ['GOT_RESOURCE'], to: 'CANCEL', also: (esim) => esim.smdp_status === 'RELEASED' },
+    'CANCEL',
     async (tx, esim, now) => {
       const paid = await tx
         .selectFrom('esim_packages')

@@ -4,6 +4,6 @@ import { requireEsimRef, type EsimRefInput } from './find.js';
 
 /** esim/revoke: closes the eSIM and its plan for good. Never refunded. */
 export async function revokeEsim({ ctx, input }: Verb<EsimRefInput>): Promise<Record<string, never>> {
-  await changeEsimStatus(ctx, requireEsimRef(input), { from: ['GOT_RESOURCE', 'IN_USE', 'USED_UP', 'SUSPENDED'], to: 'REVOKE' });
+  await changeEsimStatus(ctx, requireEsimRef(input), 'REVOKE');
   return {};
 }

@@ -1,9 +1,7 @@
 import type { Verb } from '../context.js';
 import { ApiError } from '../errors.js';
+import { ON_DEVICE } from '../lifecycle/states.js';
 import { findOwnedEsim, requireEsimRef } from './find.js';
-
-/** smdpStatus values of a profile that is on a device. */
-export const INSTALLED = ['INSTALLATION', 'ENABLED', 'DISABLED'];
 
 /**
  * esim/sendSms: only to a profile installed on a device whose package takes SMS
@@ -12,7 +10,7 @@ export const INSTALLED = ['INSTALLATION', 'ENABLED', 'DISABLED'];
 export async function sendSmsToEsim({ ctx, input }: Verb<{ esimTranNo?: string | undefined; iccid?: string | undefined; message: string }>) {
   const esim = await findOwnedEsim(ctx.db.kysely, ctx.merchant, requireEsimRef(input));
   if (esim.sms_status === 0) throw new ApiError('200002', "This eSIM's package does not support SMS (smsStatus 0).");
-  if (!INSTALLED.includes(esim.smdp_status)) throw new ApiError('200002', `SMS can only be sent to an installed eSIM; this one is ${esim.smdp_status}.`);
+  if (!(ON_DEVICE as readonly string[]).includes(esim.smdp_status)) throw new ApiError('200002', `SMS can only be sent to an installed eSIM; this one is ${esim.smdp_status}.`);
   if (!['IN_USE', 'GOT_RESOURCE', 'USED_UP'].includes(esim.esim_status)) {
     throw new ApiError('200002', `SMS cannot be sent to an eSIM that is ${esim.esim_status}.`);
   }

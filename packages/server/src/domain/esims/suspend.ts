@@ -4,12 +4,12 @@ import { requireEsimRef, type EsimRefInput } from './find.js';
 
 /** esim/suspend: pauses data service of an eSIM in use. */
 export async function suspendEsim({ ctx, input }: Verb<EsimRefInput>): Promise<Record<string, never>> {
-  await changeEsimStatus(ctx, requireEsimRef(input), { from: ['IN_USE'], to: 'SUSPENDED' });
+  await changeEsimStatus(ctx, requireEsimRef(input), 'SUSPEND');
   return {};
 }
 
 /** esim/unsuspend: resumes a suspended eSIM. */
 export async function unsuspendEsim({ ctx, input }: Verb<EsimRefInput>): Promise<Record<string, never>> {
-  await changeEsimStatus(ctx, requireEsimRef(input), { from: ['SUSPENDED'], to: 'IN_USE' });
+  await changeEsimStatus(ctx, requireEsimRef(input), 'UNSUSPEND');
   return {};
 }

@@ -3,10 +3,11 @@ import type { Verb } from '../context.js';
 import { ApiError } from '../errors.js';
 import { newEsimTranNos } from '../identifiers.js';
 import { postLedgerEntry } from '../ledger.js';
+import { applyEsimEvents } from '../lifecycle/apply.js';
 import { requestHash } from '../request-hash.js';
-import { findOwnedEsim, requireEsimRef } from './find.js';
-import { recordStatusChanges } from './transition.js';
 import { DAY_MS } from './activation.js';
+import { findOwnedEsim, requireEsimRef } from './find.js';
+import { lockEsim } from './lock.js';
 
 export interface TopupInput {
   esimTranNo?: string | undefined;
@@ -26,9 +27,6 @@ export interface TopupResult {
   totalDuration: number;
   orderUsage: number;
 }
-
-/** States a top-up is allowed in: New, In Use, Depleted (field-notes §6). */
-const TOPUP_STATES = ['GOT_RESOURCE', 'IN_USE', 'USED_UP'];
 
 /**
  * esim/topup: adds a compatible TOPUP package's volume and days, debits the balance, and
@@ -70,36 +68,27 @@ export async function topUpEsim({ ctx, input }: Verb<TopupInput>): Promise<Topup
   const [topUpEsimTranNo] = await newEsimTranNos(ctx.db, now, 1);
   try {
     const result = await db.transaction().execute(async (tx) => {
-      // The new totals are computed from this read: on PostgreSQL lock the row so concurrent
-      // top-ups (and a concurrent cancel or revoke) of the same eSIM wait for each other
-      // instead of overwriting each other's totals. SQLite has one writer at a time.
-      let read = tx.selectFrom('esims').selectAll().where('id', '=', esim.id);
-      if (ctx.db.dialect.name === 'postgres') read = read.forUpdate();
-      const current = await read.executeTakeFirstOrThrow();
-      if (!TOPUP_STATES.includes(current.esim_status) || current.expired_time <= now.getTime()) {
-        throw new ApiError('200002', `This operation is not allowed due to the order status: the eSIM is ${current.esim_status}.`);
-      }
+      // The new totals are computed from this read: the lock makes concurrent top-ups (and a
+      // concurrent cancel or revoke) of the same eSIM wait for each other instead of
+      // overwriting each other's totals. The lifecycle allows a top-up while New, In Use or
+      // Depleted and unexpired (field-notes §6).
+      const current = await lockEsim(tx, ctx.db.dialect, esim.id);
       const addedVolume = topup.volume * periods;
       const addedDays = topup.duration * periods;
       // Before activation the validity clock has not started: the days wait in totalDuration.
       const expiredTime = current.activated_at === null ? current.expired_time : current.expired_time + addedDays * DAY_MS;
-      const status = current.esim_status === 'USED_UP' ? 'IN_USE' : current.esim_status;
-      await tx
-        .updateTable('esims')
-        .set({
+      await applyEsimEvents(tx, current, ['TOP_UP'], {
+        actor: 'merchant',
+        at: now,
+        set: {
           total_volume: current.total_volume + addedVolume,
           total_duration: current.total_duration + addedDays,
           expired_time: expiredTime,
           // The one-day-left warning follows the new end of validity.
           validity_warn_at: current.activated_at === null ? null : expiredTime - DAY_MS,
-          esim_status: status,
           usage_alerts_sent: '[]',
-        })
-        .where('id', '=', current.id)
-        .execute();
-      if (status !== current.esim_status) {
-        await recordStatusChanges(tx, [{ esimId: current.id, merchantId: current.merchant_id, field: 'esimStatus', from: current.esim_status, to: status, actor: 'merchant', at: now }]);
-      }
+        },
+      });
       await tx
         .insertInto('esim_packages')
         .values({ esim_id: current.id, package_code: topup.code, kind: 'TOPUP', volume: addedVolume, duration: addedDays, price, tran_no: topUpEsimTranNo!, created_at: now.getTime() })

@@ -1,11 +1,11 @@
 import type { Selectable } from 'kysely';
 import type { OrdersTable } from '../../db/schema.js';
 import { randomHex } from '../../lib/random.js';
-import type { Profile, ProfileSource } from '../../sim/smdp.js';
+import type { Profile, ProfileSource } from '../ports.js';
 import type { ServiceContext } from '../context.js';
 import { newEsimTranNos } from '../identifiers.js';
 import { postLedgerEntry } from '../ledger.js';
-import { recordStatusChanges, type StatusChange } from '../esims/transition.js';
+import { allocatedStatuses, recordAllocation } from '../lifecycle/allocation.js';
 import type { OrderItem } from './items.js';
 import { emitWebhook } from '../webhooks/emit.js';
 import { finishJobIn, type Job } from '../../jobs/queue.js';
@@ -87,8 +87,7 @@ export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, or
           public_token: randomHex(16),
           ...pinPuk(),
           apn: 'esimkit',
-          esim_status: 'GOT_RESOURCE',
-          smdp_status: 'RELEASED',
+          ...allocatedStatuses,
           eid: '',
           active_type: pkg.active_type,
           data_type: pkg.data_type,
@@ -123,11 +122,11 @@ export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, or
         })),
       )
       .execute();
-    const changes: StatusChange[] = inserted.flatMap((e) => [
-      { esimId: e.id, merchantId: order.merchant_id, field: 'esimStatus' as const, from: null, to: 'GOT_RESOURCE', actor: 'system' as const, at: now },
-      { esimId: e.id, merchantId: order.merchant_id, field: 'smdpStatus' as const, from: null, to: 'RELEASED', actor: 'system' as const, at: now },
-    ]);
-    await recordStatusChanges(tx, changes);
+    await recordAllocation(
+      tx,
+      inserted.map((e) => ({ id: e.id, merchantId: order.merchant_id })),
+      now,
+    );
     for (const [i, profileId] of inventoryIds.entries()) {
       if (profileId !== null) await tx.updateTable('profiles').set({ esim_id: inserted[i]!.id }).where('id', '=', profileId).execute();
     }

@@ -1,6 +1,6 @@
 import { formatWireTime, parseWireTime } from '@esimkit/contract';
 import { nextJobTime } from '../../jobs/queue.js';
-import type { MerchantContext, SandboxControls } from '../context.js';
+import type { MerchantContext, SandboxControls, ServiceContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { nextSweepTime } from '../sweeps/due.js';
 import { markAdvancing, runSweeps, SWEEP } from '../sweeps/run.js';
@@ -14,7 +14,7 @@ const MAX_ADVANCE_MS = 400 * 86_400_000;
 /** How long the advancing mark lasts unless renewed (a crashed advance frees it). */
 const ADVANCING_LEASE_MS = 60_000;
 
-export function sandboxOf(ctx: MerchantContext): SandboxControls {
+export function sandboxOf(ctx: Pick<ServiceContext, 'sandbox'>): SandboxControls {
   if (!ctx.sandbox) throw new ApiError('000103', 'The sandbox API is served only in sandbox mode.');
   return ctx.sandbox;
 }

@@ -1,11 +1,36 @@
 import { formatWireTime } from '@esimkit/contract';
-import { changeProfileOnDevice, installProfile, type ProfileAction } from '../../sim/device.js';
-import { attachToNetwork, consumeData, deliverSmsToDevice, sendSmsFromDevice } from '../../sim/network.js';
-import type { MerchantContext } from '../context.js';
+import { isValidEid } from '../../lib/identifiers.js';
+import type { MerchantContext, ServiceContext } from '../context.js';
+import { deliverSmsToDevice, sendSmsFromDevice } from '../esims/device-sms.js';
 import { findOwnedEsim, requireEsimRef, type EsimRefInput } from '../esims/find.js';
+import { applyProfileNotifications } from '../esims/profile-notifications.js';
+import { ApiError } from '../errors.js';
+import type { DeviceAction } from '../ports.js';
+import { attachToNetwork, recordNetworkUse, type UseResult } from '../usage/network-use.js';
 import { sandboxOf } from './clock.js';
 
-// The sandbox's device and network actions, for the merchant's own eSIMs only.
+// The sandbox's device and network actions, for the merchant's own eSIMs only: the
+// simulated handset and network (sim/) report what happens, the domain applies it.
+
+/**
+ * The user installs the profile on a handset with this EID (one is made up when not
+ * given); with `fail`, the download breaks off and the profile is RELEASED again.
+ */
+export async function installProfile(ctx: ServiceContext, esimId: number, eid?: string, options: { fail?: boolean } = {}): Promise<void> {
+  if (eid !== undefined && !isValidEid(eid)) throw new ApiError('000104', 'Invalid request parameter eid: an EID is 32 digits that pass the mod-97 check (GSMA SGP.29).');
+  const installed = sandboxOf(ctx).device.install({ eid, fail: options.fail ?? false });
+  await applyProfileNotifications(ctx, esimId, installed.notifications, { actor: 'device', eid: installed.eid });
+}
+
+/** The user disables, enables or deletes the profile on the device. */
+export async function changeProfileOnDevice(ctx: ServiceContext, esimId: number, action: DeviceAction): Promise<void> {
+  await applyProfileNotifications(ctx, esimId, [sandboxOf(ctx).device.act(action)], { actor: 'device' });
+}
+
+/** The device uses `bytes` of data on the simulated network. */
+export function consumeData(ctx: ServiceContext, esimId: number, bytes: number): Promise<UseResult> {
+  return recordNetworkUse(ctx, sandboxOf(ctx).network, esimId, bytes);
+}
 
 async function ownEsim(ctx: MerchantContext, ref: EsimRefInput) {
   sandboxOf(ctx);
@@ -31,7 +56,7 @@ export async function sandboxInstallProfile({ ctx, input }: { ctx: MerchantConte
   return state;
 }
 
-export function sandboxProfileAction(action: ProfileAction) {
+export function sandboxProfileAction(action: DeviceAction) {
   return async ({ ctx, input }: { ctx: MerchantContext; input: EsimRefInput }) => {
     const esim = await ownEsim(ctx, input);
     await changeProfileOnDevice(ctx, esim.id, action);

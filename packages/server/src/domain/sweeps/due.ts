@@ -4,12 +4,10 @@ import type { Database } from '../../db/schema.js';
 
 export const SWEEP_BATCH = 500;
 
-/** States in which an eSIM can still expire (the partial index esims_expiry_due covers them). */
-export const EXPIRING_STATES = ['GOT_RESOURCE', 'IN_USE', 'USED_UP', 'SUSPENDED'] as const;
-
 /**
- * The expiry index's own condition, as literal SQL: a database uses a partial index only
- * when the query repeats its condition, and bound parameters hide that from SQLite.
+ * The expiry index's own condition (the lifecycle's LIVE_STATUSES), as literal SQL: a
+ * database uses a partial index only when the query repeats its condition, and bound
+ * parameters hide that from SQLite.
  */
 const EXPIRING = sql<boolean>`esim_status IN ('GOT_RESOURCE', 'IN_USE', 'USED_UP', 'SUSPENDED')`;
 

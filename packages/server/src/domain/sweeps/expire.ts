@@ -1,6 +1,6 @@
 import type { ServiceContext } from '../context.js';
-import { recordStatusChanges, type StatusChange } from '../esims/transition.js';
-import { EXPIRING_STATES, sweepDue } from './due.js';
+import { applyEsimEventToMany } from '../lifecycle/apply.js';
+import { sweepDue } from './due.js';
 
 /**
  * Ends the validity of every eSIM whose expiredTime has passed: never activated ->
@@ -10,28 +10,9 @@ import { EXPIRING_STATES, sweepDue } from './due.js';
 export async function expireEsims(ctx: ServiceContext): Promise<number> {
   const now = ctx.clock.now();
   const total = await sweepDue(ctx, 'expired_time', now, async (tx, ids) => {
-    const rows = await tx.selectFrom('esims').select(['id', 'merchant_id', 'esim_status', 'activated_at']).where('id', 'in', ids).execute();
-    const changes: StatusChange[] = [];
-    // One UPDATE per (from, to) pair rather than per eSIM.
-    const groups = new Map<string, { from: string; to: string; ids: number[] }>();
-    for (const esim of rows) {
-      if (!(EXPIRING_STATES as readonly string[]).includes(esim.esim_status)) continue;
-      const to = esim.activated_at === null ? 'UNUSED_EXPIRED' : 'USED_EXPIRED';
-      const key = `${esim.esim_status}>${to}`;
-      const group = groups.get(key) ?? { from: esim.esim_status, to, ids: [] };
-      group.ids.push(esim.id);
-      groups.set(key, group);
-      changes.push({ esimId: esim.id, merchantId: esim.merchant_id, field: 'esimStatus', from: esim.esim_status, to, actor: 'system', at: now });
-    }
-    for (const group of groups.values()) {
-      await tx
-        .updateTable('esims')
-        .set({ esim_status: group.to, validity_warn_at: null, daily_reset_at: null })
-        .where('id', 'in', group.ids)
-        .where('esim_status', '=', group.from)
-        .execute();
-    }
-    await recordStatusChanges(tx, changes);
+    const esims = await tx.selectFrom('esims').select(['id', 'merchant_id', 'esim_status', 'smdp_status', 'expired_time', 'installed_at', 'activated_at']).where('id', 'in', ids).execute();
+    const items = esims.map((esim) => ({ esim, event: esim.activated_at === null ? ('EXPIRE_UNUSED' as const) : ('EXPIRE_USED' as const) }));
+    await applyEsimEventToMany(tx, items, { actor: 'system', at: now, set: { validity_warn_at: null, daily_reset_at: null } });
   });
   if (total) ctx.wakeJobs?.();
   return total;

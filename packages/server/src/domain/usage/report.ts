@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { ServiceContext } from '../context.js';
 import { lockEsim } from '../esims/lock.js';
-import { recordStatusChanges } from '../esims/transition.js';
+import { applyEsimEventsIfAllowed } from '../lifecycle/apply.js';
 import { announceDataUsage } from '../webhooks/data-usage.js';
 
 export const REPORT_USAGE = 'report-usage';
@@ -17,15 +17,14 @@ export async function reportUsage(tx: Transaction<Database>, ctx: ServiceContext
   const usage = Math.max(esim.order_usage, Math.min(metered, esim.data_type === 1 ? esim.total_volume : metered));
   if (usage === esim.order_usage && esim.usage_updated_at !== null) return;
   const alerts = await announceDataUsage(tx, esim, usage, ctx.config.dataUsageThresholds, at);
-  const usedUp = esim.data_type === 1 && usage >= esim.total_volume && esim.esim_status === 'IN_USE';
   await tx
     .updateTable('esims')
-    .set({ order_usage: usage, usage_updated_at: at.getTime(), usage_alerts_sent: JSON.stringify(alerts), ...(usedUp ? { esim_status: 'USED_UP' } : {}) })
+    .set({ order_usage: usage, usage_updated_at: at.getTime(), usage_alerts_sent: JSON.stringify(alerts) })
     .where('id', '=', esim.id)
     .execute();
-  if (usedUp) {
-    await recordStatusChanges(tx, [{ esimId: esim.id, merchantId: esim.merchant_id, field: 'esimStatus', from: 'IN_USE', to: 'USED_UP', actor: 'system', at }]);
-  }
+  // A total-data plan whose volume is used up: USED_UP, if the lifecycle allows it now (a
+  // suspended eSIM stays suspended).
+  if (esim.data_type === 1 && usage >= esim.total_volume) await applyEsimEventsIfAllowed(tx, esim, ['USE_UP'], { actor: 'system', at });
 }
 
 /** The delayed report job. */

@@ -4,6 +4,7 @@ import { emitWebhooks, type EventToEmit } from '../webhooks/emit.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
+/** Who changed a status: written to the eSIM's timeline. */
 export type Actor = 'merchant' | 'system' | 'device' | 'operator';
 
 export interface StatusChange {
@@ -25,7 +26,8 @@ function webhookEsimStatus(status: string): string {
 /**
  * Records status changes (who, when, from, to) in the eSIMs' timelines and, for changes
  * after allocation, writes the ESIM_STATUS and SMDP_EVENT webhooks, all in the caller's
- * transaction, after the caller has updated the eSIM rows. Each event shows both statuses as
+ * transaction, after the eSIM rows were updated. Called by apply.ts and at allocation only:
+ * nothing else records a status change. Each event shows both statuses as
  * they stood right after its change, also when one call records several steps.
  */
 export async function recordStatusChanges(tx: Executor, changes: StatusChange[]): Promise<void> {

@@ -1,0 +1,33 @@
+import type { ServiceContext } from '../context.js';
+import { applyEsimEvents } from '../lifecycle/apply.js';
+import type { Actor } from '../lifecycle/record.js';
+import type { ProfileNotification } from '../ports.js';
+import { activationFields } from './activation.js';
+import { lockEsim } from './lock.js';
+
+/**
+ * Applies what the SM-DP+ and the device report about an eSIM's profile, in order, in one
+ * transaction: the statuses through the lifecycle (refused with 200002 where not allowed),
+ * the EID the profile is bound to once installed, and, for a plan that activates on
+ * installation (activeType 1), the start of its validity when it goes into use.
+ */
+export async function applyProfileNotifications(
+  ctx: ServiceContext,
+  esimId: number,
+  notifications: readonly ProfileNotification[],
+  options: { actor: Actor; eid?: string },
+): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.db.kysely.transaction().execute(async (tx) => {
+    const esim = await lockEsim(tx, ctx.db.dialect, esimId);
+    const installs = notifications.includes('INSTALL');
+    const goesIntoUse = esim.esim_status === 'GOT_RESOURCE' && notifications.includes('ENABLE');
+    const activates = goesIntoUse && esim.active_type === 1 && esim.activated_at === null;
+    await applyEsimEvents(tx, esim, notifications, {
+      actor: options.actor,
+      at: now,
+      set: { ...(installs && options.eid ? { eid: options.eid } : {}), ...(activates ? activationFields(esim, now) : {}) },
+    });
+  });
+  ctx.wakeJobs?.();
+}
