@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { flagFile } from '../domain/catalog/countries.js';
 import type { ServiceContext } from '../domain/context.js';
-import { renderDocsPage } from './docs-page.js';
+import { renderDocsPage } from './docs/page.js';
 import { registerInstallPages } from './install-pages.js';
 import { errorBody } from './envelope.js';
 import { MerchantCache } from './merchant-cache.js';
@@ -67,7 +67,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(openApiDocument()));
   const asyncApi = buildAsyncApi({ version: deps.version });
   app.get('/asyncapi.json', async (_request, reply) => reply.type('application/json').send(asyncApi));
-  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderDocsPage(openApiDocument())));
+  let docsPage: string | undefined;
+  app.get('/docs', async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send((docsPage ??= renderDocsPage({ openApi: openApiDocument(), asyncApi }))),
+  );
 
   registerInstallPages(app, ctx);
 

@@ -1,0 +1,137 @@
+// What a field means, for fields the contract's schemas leave undescribed. Looked up by the
+// field's path inside its table (`locationList[].code`), then by its own name (`esimStatus`).
+// The contract's own description, when it has one, always wins.
+
+const byPath: Record<string, string> = {
+  'locationList[].code': 'ISO-2 country code (`JP`) or region code (`EU-42`).',
+  'locationList[].name': 'Name of the country or region.',
+  'locationList[].subLocationList[].code': 'ISO-2 code of a country in the region.',
+  'locationList[].subLocationList[].name': 'Name of that country.',
+  'packageList[].name': 'Plan name, e.g. `Japan 1GB 7Days`.',
+  'packageList[].description': 'Plan description (the plan name for the bundled catalogue).',
+  'packageList[].packageCode': 'The package code to order with (a slug is accepted too).',
+  'packageList[].duration': 'Validity in days once activated (per period for daily plans).',
+  'esimList[].packageList': 'The base plan and every top-up of this eSIM, oldest first.',
+  'esimList[].packageList[].duration': 'Days this package adds.',
+  'esimList[].packageList[].volume': 'Bytes this package adds (the daily allowance for daily plans).',
+  'esimList[].packageList[].createTime': 'When the package was bought.',
+  'smsList[].message': 'The text of the SMS.',
+  'eventList[].from': 'The value before the change; null for the first value.',
+  'eventList[].to': 'The value after the change.',
+  'eventList[].field': 'Which status changed.',
+  'eventList[].status': '`pending` (more attempts to come), `delivered`, `failed` (attempts exhausted) or `no_endpoint` (no URL was saved).',
+  'eventList[].attempts': 'Attempts made so far.',
+  'eventList[].attemptList[].attempt': 'Attempt number, from 1.',
+  'eventList[].attemptList[].url': 'The URL this attempt was sent to.',
+  'eventList[].attemptList[].latencyMs': 'Milliseconds until the answer (or the failure).',
+  'eventList[].attemptList[].error': 'Why no answer came (timeout, refused connection...), null when one came.',
+  'rules[].errorCode': 'The code the matching calls answer.',
+  'rules[].count': 'How many matching calls answer it; then the rule is used up.',
+  'rules[].remaining': 'Matching calls that will still answer the code.',
+  'allocation.fail': 'true: allocations fail (the order ends `200009` and is refunded).',
+  'allocation.delayMs': 'Milliseconds from order to allocated profiles for this merchant; null: the server setting (`ALLOCATION_DELAY_MS`).',
+  message: 'Text of the SMS, 1 to 500 characters.',
+  fail: 'true: the download breaks off and the profile stays RELEASED.',
+  content: 'The event itself; its fields depend on notifyType.',
+  total: 'Number of items over every page.',
+  packageList: 'The packages that pass the filters, in catalogue order.',
+  status: 'Only events in this delivery state.',
+};
+
+const byName: Record<string, string> = {
+  packageCode: 'Package code.',
+  slug: 'Package alias: location, GB and days, e.g. `JP_1_7`; a top-up has its base plan’s slug.',
+  name: 'Name.',
+  currencyCode: 'Always `USD`.',
+  duration: 'Days.',
+  durationUnit: 'Always `DAY`.',
+  favorite: 'Marked as a favourite plan.',
+  speed: 'Network generations of the plan’s operators, e.g. `4G/5G`.',
+  ipExport: 'Country the traffic leaves to the internet from (the IP route).',
+  locationNetworkList: 'Each country the plan covers, with its operators.',
+  locationName: 'Country name.',
+  locationCode: 'ISO-2 country code, or the plan’s region code.',
+  operatorList: 'Operators the plan can use in that country.',
+  operatorName: 'Operator name.',
+  packageList: 'Packages.',
+  packageInfoList: 'What to order: one item per package, 1 to 30 items and at most 30 eSIMs in all.',
+  transactionId: 'The partner’s id of the order (or top-up), unique per merchant.',
+  endTime: 'End of the time range, same form as startTime.',
+  pager: 'Paging.',
+  pageNum: 'Page number, from 1.',
+  pageSize: 'Items per page.',
+  esimList: 'The eSIMs found, newest order first.',
+  esimTranNo: 'eSIM transaction number: identifies one eSIM.',
+  orderNo: 'Order number, e.g. `B26031409150007`.',
+  imsi: 'IMSI of the profile (MCC + MNC + MSIN).',
+  iccid: 'ICCID of the profile, 19 or 20 digits with a Luhn check digit.',
+  msisdn: 'Phone number; empty for data-only profiles.',
+  smsStatus: '0 no SMS, 1 SMS from the API and from phones, 2 from the API only.',
+  dataType: '1 total volume, 2 daily allowance then reduced speed, 3 daily allowance then cut off, 4 daily unlimited.',
+  smdpStatus: 'State of the profile on the SM-DP+ and device: RELEASED, DOWNLOAD, INSTALLATION, ENABLED, DISABLED, DELETED.',
+  eid: 'EID of the device the profile is installed on (32 digits); empty until installed.',
+  activeType: '1 the plan starts when installed, 2 at the first network attach.',
+  totalDuration: 'Days of validity, top-ups included.',
+  totalVolume: 'Bytes of data, top-ups included.',
+  orderUsage: 'Bytes used so far, as last reported by the network.',
+  esimStatus: 'Life-cycle state: GOT_RESOURCE (ready to install), IN_USE, USED_UP, USED_EXPIRED, UNUSED_EXPIRED, SUSPENDED, CANCEL, REVOKE.',
+  expiredTime: 'When the eSIM expires: order time + unusedValidTime before activation, activation + duration after.',
+  pin: 'SIM PIN.',
+  puk: 'SIM PUK.',
+  apn: 'Access point name to configure.',
+  activateTime: 'When the plan started; null until activated.',
+  packageName: 'Plan name.',
+  topUpEsimTranNo: 'Transaction number of the top-up itself.',
+  esimTranNoList: 'Up to 10 esimTranNo values.',
+  esimUsageList: 'One entry per eSIM asked for.',
+  dataUsage: 'Bytes used, as last reported.',
+  totalData: 'Bytes the eSIM has in all.',
+  lastUpdateTime: 'When the usage was last reported.',
+  locationList: 'Countries and regions.',
+  webhook: 'The webhook URL.',
+  smsList: 'The messages, oldest first.',
+  eventList: 'Events.',
+  time: 'When it happened.',
+  now: 'The sandbox clock’s time.',
+  notifyType: 'Event type: ORDER_STATUS, ESIM_STATUS, SMDP_EVENT, DATA_USAGE, VALIDITY_USAGE or CHECK_HEALTH.',
+  notifyId: 'Event id (32 hex), the same on every delivery of the event.',
+  createTime: 'When it was created.',
+  deliveredTime: 'When a 2xx answer came; null until then.',
+  nextAttemptTime: 'When the next attempt is due; null when none is.',
+  attemptList: 'Every delivery attempt, oldest first.',
+  failedSince: 'Redeliver every failed event created at or after this time.',
+  redelivered: 'Events queued for delivery again.',
+  previousValidUntil: 'Until when the previous secret still signs too; null when there was none.',
+  seconds: 'Seconds to move forward (at most 400 days).',
+  bytes: 'Bytes the device tries to use.',
+  consumed: 'Bytes the network carried: less than asked when a limit cut the data off.',
+  networkUsage: 'Bytes used by the eSIM in all, as the network counts them (orderUsage follows after the reporting lag).',
+  dailyUsage: 'Bytes used in the current day (daily plans).',
+  throttled: 'A dataType 2 daily plan went past its allowance: speed reduced.',
+  cutOff: 'A limit stopped the data (the total volume, or a dataType 3 daily allowance).',
+  rules: 'Fault rules in force.',
+  errorCode: 'A six-digit error code.',
+  busyShare: 'Share of requests (0 to 1) answered 900001, at random.',
+  allocation: 'How allocation behaves for this merchant.',
+  balance: 'Balance in 1/10,000 USD.',
+  removedEsims: 'eSIMs removed.',
+  orderStatus: '`GOT_RESOURCE`: the profiles are allocated.',
+  remain: 'Bytes of data left.',
+};
+
+function glossaryOf(path: string): string {
+  const leaf = path.split('.').pop()!.replace(/\[\]$/, '');
+  return byPath[path] ?? byPath[leaf] ?? byName[leaf] ?? '';
+}
+
+/**
+ * The meaning shown for a field at `path` (e.g. `esimList[].packageList[].slug`): the
+ * contract's description, or the glossary's; for times, whose contract description only
+ * gives the format, both.
+ */
+export function meaningOf(path: string, description: string | undefined): string {
+  const glossary = glossaryOf(path);
+  if (!description) return glossary;
+  if (glossary && /^UTC/.test(description)) return `${glossary} ${description}`;
+  return description;
+}
