@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { computeSignature, endpoints, errorCodes, extensionEndpoints, sandboxEndpoints, webhookEventSchemas } from '@esimkit/contract';
+import { buildAsyncApi, buildOpenApi, computeSignature, endpoints, errorCodes, extensionEndpoints, sandboxEndpoints, webhookEventSchemas } from '@esimkit/contract';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderDocsPage } from '../src/http/docs/page.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
 // /docs as a reader sees it: a real server, opened in Debian's Chromium. The page must render
@@ -180,5 +181,16 @@ describe('/docs at phone width', () => {
     } finally {
       await page.context().close();
     }
+  });
+});
+
+describe('/docs of a production server', () => {
+  it('leaves the sandbox API out, and says so', () => {
+    const openApi = buildOpenApi([...endpoints, ...extensionEndpoints], { serverUrl: 'https://api.example.com', version: '1.0.0' });
+    const html = renderDocsPage({ openApi, asyncApi: buildAsyncApi({ version: '1.0.0' }) });
+    expect(html).toContain('<h3 id="ep-esim-order">');
+    expect(html).not.toContain('/sandbox/v1/clock/get');
+    expect(html).not.toContain('id="sandbox-api"');
+    expect(html).toContain('production mode: the sandbox API is not served');
   });
 });
