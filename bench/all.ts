@@ -10,15 +10,15 @@ const database = databaseAt >= 0 ? ['--database', args[databaseAt + 1] ?? 'sqlit
 const quick = args.includes('--quick');
 
 const runs: [string, string[]][] = [
-  ['run.ts', [...database, ...(quick ? ['--duration', '5', '--warmup', '1'] : [])]],
-  ['lifecycle.ts', [...database, ...(quick ? ['--orders', '300'] : [])]],
-  ['sweeps.ts', [...database, ...(quick ? ['--esims', '100000'] : [])]],
+  ['run.js', [...database, ...(quick ? ['--duration', '5', '--warmup', '1'] : [])]],
+  ['lifecycle.js', [...database, ...(quick ? ['--orders', '300'] : [])]],
+  ['sweeps.js', [...database, ...(quick ? ['--esims', '100000'] : [])]],
 ];
 
 let failed = false;
 for (const [script, scriptArgs] of runs) {
   console.log(`\n=== bench/${script} ${scriptArgs.join(' ')}`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(`./${script}`, import.meta.url)), ...scriptArgs], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [fileURLToPath(new URL(`./${script}`, import.meta.url)), ...scriptArgs], { stdio: 'inherit' });
   if (result.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

@@ -3,7 +3,7 @@
 //   webhook, i.e. GOT_RESOURCE) for batches of 1 and 30, and order latency p50/p99;
 // - webhooks: deliveries per second to a fast local receiver, and the delay from a state
 //   change (an esim/cancel answered) to its ESIM_STATUS delivery, p50/p99.
-//   npx tsx bench/lifecycle.ts [--database sqlite|postgres] [--orders 600] [--connections 16]
+//   npm run bench:lifecycle -- [--database sqlite|postgres] [--orders 600] [--connections 16]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -49,7 +49,7 @@ async function main() {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
 
-  const child = startChild('lifecycle-server.ts', {
+  const child = startChild('lifecycle-server.js', {
     cpu: 0,
     env: { BENCH_DATABASE_URL: databaseUrl, DATABASE_URL: databaseUrl, ALLOCATION_DELAY_MS: '0', ESIMKIT_MODE: 'sandbox' },
   });

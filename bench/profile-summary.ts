@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 // went, by area (package or source directory), by function (self time) and by function
 // including its callees (total time).
 //
-//   npx tsx bench/profile-summary.ts FILE.cpuprofile [--top 25]
+//   node bench/dist/profile-summary.js FILE.cpuprofile [--top 25]   (after npm run build)
 
 interface CallFrame {
   functionName: string;
@@ -31,7 +31,7 @@ const file = args.find((a) => !a.startsWith('--'));
 const topIndex = args.indexOf('--top');
 const top = topIndex >= 0 ? Number(args[topIndex + 1]) : 25;
 if (!file) {
-  console.error('usage: npx tsx bench/profile-summary.ts FILE.cpuprofile [--top N]');
+  console.error('usage: node bench/dist/profile-summary.js FILE.cpuprofile [--top N]');
   process.exit(2);
 }
 

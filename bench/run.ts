@@ -29,7 +29,7 @@ const USAGE = `usage: npm run bench:http -- [options]
   --json FILE       also write the results as JSON
   --profile DIR     write a V8 CPU profile of the esimkit process for each measured row to
                     DIR (the profiler slows esimkit: such a run's figures are not for the record);
-                    summarise one with: npx tsx bench/profile-summary.ts FILE.cpuprofile`;
+                    summarise one with: node bench/dist/profile-summary.js FILE.cpuprofile`;
 
 const AIM = 0.6;
 
@@ -332,11 +332,11 @@ async function main() {
 
   try {
     log(`bench: starting esimkit (${options.database}) and the bare server on core ${serverCpu ?? '-'}, autocannon on core ${clientCpu ?? '-'}`);
-    const esimkitChild = startChild('esimkit-server.ts', { cpu: serverCpu, env: { BENCH_DATABASE_URL: databaseUrl } });
+    const esimkitChild = startChild('esimkit-server.js', { cpu: serverCpu, env: { BENCH_DATABASE_URL: databaseUrl } });
     children.push(esimkitChild);
-    const bareChild = startChild('bare-server.ts', { cpu: serverCpu });
+    const bareChild = startChild('bare-server.js', { cpu: serverCpu });
     children.push(bareChild);
-    const loader = startChild('load.ts', { cpu: clientCpu });
+    const loader = startChild('load.js', { cpu: clientCpu });
     children.push(loader);
 
     const ready = await esimkitChild.first<{ url: string; accessCode: string; secretKey: string }>('ready');

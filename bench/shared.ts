@@ -72,12 +72,12 @@ export interface Child {
 }
 
 /**
- * Starts `bench/<script>` with tsx in its own Node process, pinned to `cpu` with taskset
+ * Starts `bench/<script>` (compiled: bench/dist/<script>.js) in its own Node process, pinned to `cpu` with taskset
  * when possible (so it never shares a core with the other side of the benchmark).
  */
 export function startChild(script: string, options: { cpu: number | undefined; env?: Record<string, string> }): Child {
   const file = fileURLToPath(new URL(`./${script}`, import.meta.url));
-  const node = [process.execPath, '--import', 'tsx', file];
+  const node = [process.execPath, file];
   const [command, ...args] = options.cpu === undefined ? node : ['taskset', '-c', String(options.cpu), ...node];
   const child = spawn(command!, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -1,6 +1,6 @@
 // Sweep benchmark (issue 5): one sweep (expiry, validity warnings, daily resets) over
 // 1,000,000 eSIMs with nothing due, then with 10,000 due.
-//   npx tsx bench/sweeps.ts [--database sqlite|postgres] [--esims 1000000] [--due 10000]
+//   npm run bench:sweeps -- [--database sqlite|postgres] [--esims 1000000] [--due 10000]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,7 +55,7 @@ async function main() {
       rows.push({
         esim_tran_no: String(10_000_000_000_000 + j), order_id: order.id, merchant_id: merchant.id, package_code: 'BENCH', iccid: String(8985200000000000000n + BigInt(j)),
         imsi: '454420000000000', msisdn: '', ac: 'LPA:1$bench$X', public_token: `${j}`.padStart(32, '0'), pin: '0000', puk: '00000000', apn: 'bench',
-        esim_status: activated ? 'IN_USE' : 'GOT_RESOURCE', smdp_status: activated ? 'ENABLED' : 'RELEASED', eid: '', active_type: 2, data_type: 1, sms_status: 0,
+        esim_status: activated ? ('IN_USE' as const) : ('GOT_RESOURCE' as const), smdp_status: activated ? ('ENABLED' as const) : ('RELEASED' as const), eid: '', active_type: 2, data_type: 1, sms_status: 0,
         price: 10000, period_num: null, total_volume: 2 ** 30, total_duration: 30, order_usage: 0, usage_updated_at: null, expired_time: expires,
         activated_at: activated ? now : null, usage_alerts_sent: '[]', created_at: now, validity_warn_at: activated ? expires - DAY : null, daily_reset_at: null,
       });

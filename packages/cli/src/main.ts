@@ -1,5 +1,8 @@
-import { ConfigError, startServer, VERSION, type RunningServer } from '@esimkit/server';
+import { ConfigError, type RunningServer } from '@esimkit/server';
 import { Command } from 'commander';
+// The package's own version (inlined by the build); importing the server's VERSION would load
+// the HTTP layer for every command.
+import manifest from '../package.json' with { type: 'json' };
 import { registerInventoryCommands } from './commands/inventory.js';
 import { registerOperatorCommands } from './commands/operator.js';
 import { registerPartnerCommands } from './commands/partner.js';
@@ -8,7 +11,7 @@ import { registerSandboxCommands } from './commands/sandbox.js';
 const program = new Command()
   .name('esimkit')
   .description('esimkit: the eSIM Access partner API, self-hosted, with a sandbox.\nConfiguration comes from the environment (see README).')
-  .version(VERSION);
+  .version(manifest.version);
 
 program
   .command('serve')
@@ -30,6 +33,8 @@ program
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    // Imported here: fastify and the HTTP layer load only for `serve`, so other commands start fast.
+    const { startServer } = await import('@esimkit/server');
     server = await startServer();
     if (stopping) await stop(server);
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Endpoint, RequestOf, ResponseOf } from '@esimkit/contract';
 import { formatWireTime } from '@esimkit/contract/time';
+import type { Endpoint, RequestOf, ResponseOf } from './endpoint.js';
 import { EsimAccessError } from './errors.js';
 import { orderAndWait, type OrderAndWaitOptions, type OrderedProfiles } from './order-and-wait.js';
 import { OrderSignals } from './order-signals.js';

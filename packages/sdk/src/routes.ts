@@ -1,6 +1,5 @@
 import type {
   balanceQuery,
-  Endpoint,
   esimCancel,
   esimOrder,
   esimQuery,
@@ -12,8 +11,6 @@ import type {
   esimUnsuspend,
   locationList,
   packageList,
-  RequestOf,
-  ResponseOf,
   sandboxAttach,
   sandboxClockAdvance,
   sandboxClockGet,
@@ -38,6 +35,7 @@ import type {
   webhookSecretDisable,
   webhookSecretRotate,
 } from '@esimkit/contract';
+import type { Endpoint, RequestOf, ResponseOf } from './endpoint.js';
 
 /**
  * What the client needs to call an endpoint: its path. The request and result types ride

@@ -10,8 +10,7 @@ import type {
   esimTopup,
   locationList,
   packageList,
-  RequestOf,
-  ResponseOf,
+  NotifyType as ContractNotifyType,
   sandboxAttach,
   sandboxClockAdvance,
   sandboxClockGet,
@@ -31,9 +30,18 @@ import type {
   webhookRedeliver,
   webhookSave,
   webhookSecretRotate,
+  WebhookEvent as ContractWebhookEvent,
 } from '@esimkit/contract';
+import type { RequestOf, ResponseOf } from './endpoint.js';
 
-export type { ErrorCode, NotifyType, RequestOf, ResponseOf, WebhookContent, WebhookEvent } from '@esimkit/contract';
+export type { ErrorCode } from '@esimkit/contract/errors';
+export type { Endpoint, RequestOf, ResponseOf, TypedSchema } from './endpoint.js';
+/** The webhook events: ORDER_STATUS, ESIM_STATUS, SMDP_EVENT, DATA_USAGE, VALIDITY_USAGE, CHECK_HEALTH. */
+export type NotifyType = ContractNotifyType;
+/** A webhook's body, as esimkit and the live service send it. */
+export type WebhookEvent = ContractWebhookEvent;
+/** The `content` of one kind of webhook event. */
+export type WebhookContent<T extends NotifyType> = Extract<WebhookEvent, { notifyType: T }>['content'];
 
 export type PackageListRequest = RequestOf<typeof packageList>;
 export type PackageListResult = ResponseOf<typeof packageList>;

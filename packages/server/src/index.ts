@@ -1,5 +1,17 @@
 export { loadConfig, ConfigError, type Config } from './config.js';
-export { startServer, VERSION, type RunningServer, type StartOptions } from './server.js';
+import type { RunningServer, StartOptions } from './server.js';
+export type { RunningServer, StartOptions } from './server.js';
+export { VERSION } from './version.js';
+
+/**
+ * Everything `esimkit serve` does (server.ts). The HTTP layer (fastify and every route) is
+ * imported on the first call, so a program that only uses the database side of this package
+ * (the CLI's operator commands) never loads it.
+ */
+export async function startServer(options?: StartOptions): Promise<RunningServer> {
+  const server = await import('./server.js');
+  return server.startServer(options);
+}
 export { openRuntime, prepareDatabase, ensureDemoMerchant, bundledPriceList, DEMO_BALANCE, type Runtime } from './runtime.js';
 export { connect, isPostgresUrl, type Db } from './db/connect.js';
 export { asDatabaseError, databaseName, DatabaseError, type DatabaseProblem } from './db/errors.js';

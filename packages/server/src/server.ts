@@ -7,8 +7,9 @@ import type { Clock } from './lib/clock.js';
 import { asDatabaseError } from './db/errors.js';
 import { productionWarnings } from './production-warnings.js';
 import { ensureDemoMerchant, openRuntime, prepareDatabase, type Runtime } from './runtime.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
 
 export interface RunningServer {
   app: FastifyInstance;
