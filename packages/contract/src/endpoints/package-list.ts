@@ -53,5 +53,5 @@ export const packageList = endpoint({
   }),
   response: z.object({ packageList: z.array(PackageItem) }),
   successCode: null,
-  errors: [],
+  errors: ['310403'],
 });
