@@ -13,7 +13,6 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { JobRunner } from './jobs/runner.js';
 import { SimulatedSmdp } from './sim/smdp.js';
-import { SandboxClock } from './sim/clock.js';
 import { SimulatedDevice } from './sim/device.js';
 import { SimulatedNetwork } from './sim/network.js';
 
@@ -39,17 +38,19 @@ export interface Runtime {
  */
 export async function openRuntime(config: Config, givenClock?: Clock, options: { createDatabase?: boolean } = {}): Promise<Runtime> {
   const db: Db = connect(config.databaseUrl, { create: options.createDatabase ?? true });
-  // Sandbox mode runs on the movable clock; production on the system clock. A clock passed
-  // in (tests) wins.
-  const sandboxClock = config.mode === 'sandbox' && !givenClock ? new SandboxClock(db) : undefined;
-  const clock: Clock = givenClock ?? sandboxClock ?? systemClock;
+  // Real time for everything that is no merchant's; each merchant's own clock (movable in
+  // the sandbox) comes with the merchant. A clock passed in (tests) stands for real time.
+  const clock: Clock = givenClock ?? systemClock;
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
-  const ctx: ServiceContext = { db, clock, config };
+  // The runner needs the context and the context wakes the runner: bound late, built once.
+  let runner: JobRunner | undefined;
+  const sandbox: SandboxControls | undefined =
+    config.mode === 'sandbox'
+      ? { drainJobs: (options) => runner!.drain(options), device: new SimulatedDevice(), network: new SimulatedNetwork() }
+      : undefined;
+  const ctx: ServiceContext = { db, clock, config, wakeJobs: () => runner?.wake(), ...(sandbox ? { sandbox } : {}) };
   const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(db, config.smdpAddress) }));
-  ctx.wakeJobs = () => jobs.wake();
-  if (sandboxClock) {
-    ctx.sandbox = { clock: sandboxClock, drainJobs: (excludeKinds) => jobs.drain(excludeKinds), device: new SimulatedDevice(), network: new SimulatedNetwork() };
-  }
+  runner = jobs;
   return {
     ctx,
     jobs,

@@ -65,7 +65,7 @@ describe('allocation across a restart', () => {
     const first = await waitForAllocation(server, merchant.accessCode, order.json.obj.orderNo);
     const db = server.runtime.ctx.db.kysely;
     const row = await db.selectFrom('orders').select('id').where('order_no', '=', order.json.obj.orderNo).executeTakeFirstOrThrow();
-    await enqueueJob(db, { kind: 'allocate-order', payload: { orderId: row.id }, runAt: new Date(0), now: new Date() });
+    await enqueueJob(db, { kind: 'allocate-order', payload: { orderId: row.id } });
     await server.runtime.jobs.drain();
     const again = await call(server, QUERY, { orderNo: order.json.obj.orderNo }, { accessCode: merchant.accessCode });
     expect(again.json.obj.esimList.map((e: { iccid: string }) => e.iccid)).toEqual(first.esimList.map((e: { iccid: string }) => e.iccid));
@@ -78,6 +78,13 @@ describe('allocation across a restart', () => {
     expect(balance.json.obj.balance).toBe(10_000_000 + entries[1]!.amount);
   });
 });
+
+/** A catalogue of test-only job kinds: the runner and enqueueJob are typed by it. */
+interface TestJobs {
+  probe: { n: number };
+  flaky: Record<string, never>;
+  doomed: { note: string };
+}
 
 describe('two workers on one queue', () => {
   let server: TestServer;
@@ -94,16 +101,18 @@ describe('two workers on one queue', () => {
     const config = loadConfig({ DATABASE_URL: server.databaseUrl, LOG_LEVEL: 'silent' });
     contexts = [0, 1].map(() => ({ db: connect(server.databaseUrl), clock: { now: () => new Date() }, config }));
     const db = server.runtime.ctx.db.kysely;
-    for (let i = 0; i < 300; i++) await enqueueJob(db, { kind: 'probe', payload: { n: i }, runAt: new Date(0), now: new Date() });
+    for (let i = 0; i < 300; i++) await enqueueJob<TestJobs>(db, { kind: 'probe', payload: { n: i } });
     const seen: { n: number; worker: number }[] = [];
     const runners = contexts.map(
       (ctx, worker) =>
-        new JobRunner(
+        new JobRunner<Pick<TestJobs, 'probe'>>(
           ctx,
           {
-            probe: async (_ctx, payload: { n: number }) => {
-              seen.push({ n: payload.n, worker });
-              await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+            probe: {
+              run: async (_ctx, payload) => {
+                seen.push({ n: payload.n, worker });
+                await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+              },
             },
           },
           { batch: 7 },
@@ -117,12 +126,14 @@ describe('two workers on one queue', () => {
 
   it('retries a failing job with backoff and keeps its error', async () => {
     const db = server.runtime.ctx.db.kysely;
-    await enqueueJob(db, { kind: 'flaky', payload: {}, runAt: new Date(0), now: new Date() });
+    await enqueueJob<TestJobs>(db, { kind: 'flaky', payload: {} });
     let calls = 0;
-    const runner = new JobRunner(server.runtime.ctx, {
-      flaky: async () => {
-        calls += 1;
-        if (calls < 3) throw new Error(`flake ${calls}`);
+    const runner = new JobRunner<Pick<TestJobs, 'flaky'>>(server.runtime.ctx, {
+      flaky: {
+        run: async () => {
+          calls += 1;
+          if (calls < 3) throw new Error(`flake ${calls}`);
+        },
       },
     });
     await runner.drain();
@@ -136,5 +147,44 @@ describe('two workers on one queue', () => {
     }
     expect(calls).toBe(3);
     expect(await db.selectFrom('jobs').selectAll().where('kind', '=', 'flaky').execute()).toHaveLength(0);
+  });
+
+  it('a job out of attempts is failed: kept with its error, never due again, its handler told, counted in /metrics', async () => {
+    const db = server.runtime.ctx.db.kysely;
+    await enqueueJob<TestJobs>(db, { kind: 'doomed', payload: { note: 'order 7' } });
+    const told: string[] = [];
+    let calls = 0;
+    const runner = new JobRunner<Pick<TestJobs, 'doomed'>>(
+      server.runtime.ctx,
+      {
+        doomed: {
+          run: async () => {
+            calls += 1;
+            throw new Error('receiver exploded');
+          },
+          failed: async (_ctx, payload, error) => {
+            told.push(`${payload.note}: ${error.split('\n')[0]}`);
+          },
+        },
+      },
+      { maxAttempts: 3 },
+    );
+    const makeDue = () => db.updateTable('jobs').set({ run_at: 0 }).where('kind', '=', 'doomed').execute();
+    for (let i = 0; i < 3; i++) {
+      await makeDue();
+      await runner.drain();
+    }
+    expect(calls).toBe(3);
+    const row = await db.selectFrom('jobs').selectAll().where('kind', '=', 'doomed').executeTakeFirstOrThrow();
+    expect(row.failed_at).not.toBeNull();
+    expect(row.locked_by).toBeNull();
+    expect(row.last_error).toContain('receiver exploded');
+    expect(told).toEqual(['order 7: Error: receiver exploded']);
+    // Failed is a state, not a time in the future: due or not, it never runs again.
+    await makeDue();
+    await runner.drain();
+    expect(calls).toBe(3);
+    const metrics = await fetch(`${server.baseUrl}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/^esimkit_jobs\{kind="doomed",state="failed"\} 1$/m);
   });
 });

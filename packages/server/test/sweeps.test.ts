@@ -47,7 +47,7 @@ describe('sweeps on several instances', () => {
     // Several instances share a database on PostgreSQL only; SQLite serves one instance.
     const instances = TEST_DATABASE === 'postgres' ? 3 : 1;
     for (let i = 0; i < instances; i++) extra.push({ db: connect(server.databaseUrl), clock: { now: () => new Date() }, config });
-    const results = await Promise.all(extra.map((ctx) => runSweeps(ctx)));
+    const results = await Promise.all(extra.map((ctx) => runSweeps(ctx, { now: ctx.clock.now() })));
     expect(results.reduce((n, r) => n + r.expired, 0)).toBe(240);
     expect(results.reduce((n, r) => n + r.warned, 0)).toBe(120);
 
@@ -57,7 +57,7 @@ describe('sweeps on several instances', () => {
     expect(changes.filter((c) => c.to_value === 'USED_EXPIRED')).toHaveLength(120);
     const warnings = await db.selectFrom('webhook_events').select('body').where('notify_type', '=', 'VALIDITY_USAGE').execute();
     expect(warnings).toHaveLength(0); // the expiry came first for these: no warning for an expired eSIM
-    const again = await runSweeps(extra[0]!);
+    const again = await runSweeps(extra[0]!, { now: new Date() });
     expect(again).toEqual({ warned: 0, reset: 0, expired: 0 });
   });
 });

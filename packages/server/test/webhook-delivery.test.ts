@@ -284,7 +284,7 @@ describe('retention of the delivery log', () => {
     receiver = r;
   });
 
-  it('prunes finished events older than the retention, never pending ones', async () => {
+  it('prunes finished events older than the retention (real time), never pending ones', async () => {
     const merchant = await server.merchant({ balance: 10_000_000 });
     await call(server, open('webhook/save'), { webhook: receiver.url }, { accessCode: merchant.accessCode });
     await placeOrder(server, merchant.accessCode);
@@ -294,8 +294,14 @@ describe('retention of the delivery log', () => {
     // One event still waiting for a retry must survive the prune.
     await db.updateTable('webhook_events').set({ status: 'pending', next_attempt_at: Date.now() + 86_400_000 * 30 }).where('id', '=', pending!.id).execute();
     expect((await logOf(server, merchant.accessCode)).length).toBe(2);
-    await call(server, '/sandbox/v1/clock/advance', { seconds: 2 * 86_400 }, { accessCode: merchant.accessCode });
     const { pruneWebhookLog } = await import('../src/domain/sweeps/prune-webhooks.js');
+    // Retention runs on real time: moving the merchant's sandbox clock ahead prunes nothing,
+    // so an expiry test keeps the delivery history it wants to look at.
+    await call(server, '/sandbox/v1/clock/advance', { seconds: 2 * 86_400 }, { accessCode: merchant.accessCode });
+    await pruneWebhookLog(server.runtime.ctx);
+    expect((await logOf(server, merchant.accessCode)).length).toBe(2);
+    // Two real days later (the records made that long ago), the finished event goes.
+    await db.updateTable('webhook_events').set({ created_at: Date.now() - 2 * 86_400_000 }).where('merchant_id', '=', merchant.id).execute();
     await pruneWebhookLog(server.runtime.ctx);
     const left = await logOf(server, merchant.accessCode);
     expect(left.map((e) => [e.notifyType, e.status])).toEqual([['ORDER_STATUS', 'pending']]);

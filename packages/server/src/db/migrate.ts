@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003_webhooks.js';
 import * as m0004 from './migrations/0004_sandbox.js';
 import * as m0005 from './migrations/0005_webhook_retention.js';
 import * as m0006 from './migrations/0006_installation_time.js';
+import * as m0007 from './migrations/0007_merchant_clocks.js';
 
 // Numbered, frozen migrations, the same files for SQLite and PostgreSQL. Each receives the
 // dialect so that the few type differences stay in db/dialect.ts.
@@ -16,6 +17,7 @@ const migrations = {
   '0004_sandbox': m0004,
   '0005_webhook_retention': m0005,
   '0006_installation_time': m0006,
+  '0007_merchant_clocks': m0007,
 };
 
 export async function migrate(db: Db): Promise<string[]> {

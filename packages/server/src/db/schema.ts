@@ -37,6 +37,8 @@ export interface MerchantsTable {
   faults_active: Generated<number>;
   /** Sandbox: share of requests (0-1) answered 900001. */
   busy_share: Generated<number>;
+  /** Sandbox: how far the merchant's clock is ahead of real time (0 in production). */
+  clock_offset_ms: Generated<number>;
 }
 
 export type LedgerKind = 'deposit' | 'order' | 'refund' | 'topup' | 'adjustment';
@@ -245,7 +247,7 @@ export interface JobsTable {
   id: Generated<number>;
   kind: string;
   payload: string;
-  /** Due time on the injected clock. */
+  /** Due time on the wall clock (a sandbox advance moves the due times of the merchant's jobs). */
   run_at: number;
   attempts: Generated<number>;
   locked_by: string | null;
@@ -255,6 +257,16 @@ export interface JobsTable {
   created_at: number;
   /** A job that must exist at most once (recurring sweeps). */
   dedupe_key: string | null;
+  /** The merchant whose clock the work runs on; null for housekeeping. */
+  merchant_id: number | null;
+  /** Set when the job ran out of attempts: failed, never due again. */
+  failed_at: number | null;
+}
+
+export interface ClockAdvancesTable {
+  merchant_id: number;
+  /** Wall-clock end of the advance's lease (renewed while it runs). */
+  until: number;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'no_endpoint';
@@ -300,6 +312,7 @@ export interface Database {
   profiles: ProfilesTable;
   sequences: SequencesTable;
   jobs: JobsTable;
+  clock_advances: ClockAdvancesTable;
   merchants: MerchantsTable;
   ledger_entries: LedgerEntriesTable;
   packages: PackagesTable;

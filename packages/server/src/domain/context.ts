@@ -3,12 +3,16 @@ import type { Db } from '../db/connect.js';
 import type { Clock } from '../lib/clock.js';
 import type { MerchantsTable } from '../db/schema.js';
 import type { Selectable } from 'kysely';
-import type { SandboxClock } from '../sim/clock.js';
+import type { DrainOptions } from '../jobs/runner.js';
 import type { Device, Network } from './ports.js';
 
 /** What every domain verb may use: storage, time and settings. Nothing of HTTP. */
 export interface ServiceContext {
   db: Db;
+  /**
+   * "Now": real time for work that is no merchant's; a merchant's own clock (ahead of real
+   * time in the sandbox) for its verbs and its background jobs (domain/merchant-clock.ts).
+   */
   clock: Clock;
   config: Config;
   /** Error and warning logs of background work; absent in some scripts. */
@@ -20,17 +24,16 @@ export interface ServiceContext {
    * (other instances see the change within their cache's second).
    */
   merchantChanged?: () => void;
-  /** Sandbox mode only: the movable clock and a way to run due jobs now. */
+  /** Sandbox mode only: the simulated device and network, and a way to run due jobs now. */
   sandbox?: SandboxControls;
 }
 
 export interface SandboxControls {
-  clock: SandboxClock;
   /** The simulated handset and mobile network the sandbox's device actions drive. */
   device: Device;
   network: Network;
-  /** Runs every due job except the listed kinds; returns how many ran. */
-  drainJobs(excludeKinds: string[]): Promise<number>;
+  /** Runs due jobs now (a merchant's, on its moving clock, for a clock advance); returns how many ran. */
+  drainJobs(options: DrainOptions): Promise<number>;
 }
 
 export type MerchantRow = Selectable<MerchantsTable>;

@@ -8,6 +8,7 @@ import { renderDocsPage } from './docs/page.js';
 import { registerInstallPages } from './install-pages.js';
 import { errorBody } from './envelope.js';
 import { MerchantCache } from './merchant-cache.js';
+import { jobCounts } from '../jobs/queue.js';
 import { Metrics } from './metrics.js';
 import { registerPartnerApi, sendJson } from './partner-api.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -46,7 +47,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done();
   });
 
-  const metrics = new Metrics();
+  const metrics = new Metrics(() => jobCounts(ctx.db));
   const merchants = new MerchantCache(ctx.db);
   ctx.merchantChanged = () => merchants.invalidate();
   // Outside sandbox mode the sandbox API is not served at all (its paths answer 000103).

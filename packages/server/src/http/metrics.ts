@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Request counts and latency by endpoint and answer code, in Prometheus format at /metrics. */
 export class Metrics {
@@ -17,8 +17,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** @param jobCounts read at each scrape: the jobs table by kind and state (pending or failed). */
+  constructor(jobCounts?: () => Promise<{ kind: string; failed: boolean; count: number }[]>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'esimkit_' });
+    if (jobCounts) {
+      new Gauge({
+        name: 'esimkit_jobs',
+        help: 'Background jobs by kind and state: pending (due or not yet) or failed (out of attempts)',
+        labelNames: ['kind', 'state'] as const,
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const row of await jobCounts()) this.labels(row.kind, row.failed ? 'failed' : 'pending').set(row.count);
+        },
+      });
+    }
   }
 
   /** Label children by endpoint and code (both from closed lists), so no label hashing per request. */

@@ -2,6 +2,7 @@ import { WARNING_HEADER } from '@esimkit/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../domain/context.js';
 import { ApiError } from '../domain/errors.js';
+import { merchantClock } from '../domain/merchant-clock.js';
 import { applyFaults } from '../domain/sandbox/faults.js';
 import { authenticate, RateLimitedError, type AuthDeps } from './authenticate.js';
 import { errorBody, successBody } from './envelope.js';
@@ -30,7 +31,7 @@ export function registerPartnerApi(app: FastifyInstance, routes: Route[], deps: 
         const { merchant, signatureWarning } = await authenticate(request, raw, deps);
         if (signatureWarning) warnAboutSignature(request, reply, merchant.id, signatureWarning);
         const input = parseInput(route.endpoint, raw);
-        const ctx = { ...deps.ctx, merchant };
+        const ctx = { ...deps.ctx, merchant, clock: merchantClock(merchant.clock_offset_ms) };
         if (deps.ctx.sandbox && !route.endpoint.path.startsWith('/sandbox/')) await applyFaults(ctx, route.endpoint, input);
         const obj = await route.handle(ctx, input);
         return sendJson(reply, successBody(route.endpoint, obj));

@@ -1,18 +1,31 @@
-import { allocateOrder } from '../domain/orders/allocate.js';
-import { ALLOCATE_ORDER } from '../domain/orders/place.js';
-import { deliverWebhooks } from '../domain/webhooks/deliver.js';
-import { DELIVER_WEBHOOK } from '../domain/webhooks/emit.js';
-import { REPORT_USAGE, runUsageReport } from '../domain/usage/report.js';
-import { SWEEP, sweepJob } from '../domain/sweeps/run.js';
+import { allocateOrder, failOrderById } from '../domain/orders/allocate.js';
 import type { ProfileSource } from '../domain/ports.js';
-import type { JobHandler } from './runner.js';
+import { scheduleNextSweep, sweepJob } from '../domain/sweeps/run.js';
+import { runUsageReport } from '../domain/usage/report.js';
+import { deliverWebhooks, failDeliveries } from '../domain/webhooks/deliver.js';
+import type { JobHandlers } from './runner.js';
 
-/** The job catalogue: every kind of background work and the handler that does it. */
-export function jobHandlers(deps: { smdp: ProfileSource }): Record<string, JobHandler> {
+/** The handler of every job kind in the catalogue (catalog.ts); the compiler checks both match. */
+export function jobHandlers(deps: { smdp: ProfileSource }): JobHandlers {
   return {
-    [ALLOCATE_ORDER]: (ctx, payload: { orderId: number }, job) => allocateOrder(ctx, deps.smdp, payload.orderId, job),
-    [SWEEP]: (ctx) => sweepJob(ctx),
-    [REPORT_USAGE]: (ctx, payload: { esimId: number; metered: number }) => runUsageReport(ctx, payload),
-    [DELIVER_WEBHOOK]: (ctx, payload: { eventIds: number[] }, job) => deliverWebhooks(ctx, payload.eventIds, job),
+    'allocate-order': {
+      run: (ctx, payload, job) => allocateOrder(ctx, deps.smdp, payload.orderId, job),
+      // An order that cannot be allocated is failed and refunded, as a sandbox fault is.
+      failed: (ctx, payload, error) => failOrderById(ctx, payload.orderId, `allocation failed: ${firstLine(error)}`),
+    },
+    'report-usage': { run: (ctx, payload) => runUsageReport(ctx, payload) },
+    'deliver-webhook': {
+      run: (ctx, payload, job) => deliverWebhooks(ctx, payload.eventIds, job),
+      failed: (ctx, payload) => failDeliveries(ctx, payload.eventIds),
+    },
+    sweep: {
+      run: (ctx) => sweepJob(ctx),
+      // The sweep schedules its successor when it ends; one that failed for good must too.
+      failed: (ctx) => scheduleNextSweep(ctx),
+    },
   };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0]!.slice(0, 200);
 }

@@ -1,12 +1,31 @@
-import { randomHex } from '../lib/random.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
 import type { ServiceContext } from '../domain/context.js';
-import { claimDueJobs, completeJob, retryJob, type Job } from './queue.js';
+import { clockOffsets, merchantClock } from '../domain/merchant-clock.js';
+import type { Clock } from '../lib/clock.js';
+import { randomHex } from '../lib/random.js';
+import type { JobPayloads } from './catalog.js';
+import { claimDueJobs, failJob, removeJob, retryJob, type Job } from './queue.js';
 
-/**
- * Does a job's work. Returns true when it removed the job itself, inside its own
- * transaction (finishJobIn): one commit fewer per job on the hot paths.
- */
-export type JobHandler = (ctx: ServiceContext, payload: any, job: Job) => Promise<void | boolean>;
+/** What a handler may do with the job it runs. */
+export interface RunningJob {
+  attempts: number;
+  /**
+   * Removes the job in the handler's own transaction, so the job is gone exactly when its
+   * work commits (one commit fewer on the hot paths). Otherwise the runner removes it after
+   * the handler returns.
+   */
+  finishIn(tx: Kysely<Database> | Transaction<Database>): Promise<void>;
+}
+
+export interface JobHandler<Payload> {
+  /** Does the work, at least once: it must be idempotent. Throwing means "try again later". */
+  run(ctx: ServiceContext, payload: Payload, job: RunningJob): Promise<void>;
+  /** After the last attempt failed: makes the failure visible where its owner looks. */
+  failed?(ctx: ServiceContext, payload: Payload, error: string): Promise<void>;
+}
+
+export type JobHandlers<P = JobPayloads> = { [K in keyof P]: JobHandler<P[K]> };
 
 export interface RunnerOptions {
   /** How often to look for due jobs when idle. */
@@ -17,18 +36,24 @@ export interface RunnerOptions {
   batch?: number;
   /** How long a lease lasts before another worker may take the job over. */
   leaseMs?: number;
-  /** Attempts before a job is parked with its last error. */
+  /** Attempts before a job is failed for good. */
   maxAttempts?: number;
 }
 
+export interface DrainOptions {
+  excludeKinds?: readonly string[];
+  /** Only this merchant's jobs, on this clock (a sandbox clock advance). */
+  merchant?: { id: number; clock: Clock };
+}
+
 /**
- * Runs due jobs from the jobs table with their handlers, at least once: a handler must be
- * idempotent. Jobs run independently up to `concurrency` at a time, so one slow job (a
- * webhook to a dead endpoint) never holds up the others. Failures retry with exponential
- * backoff; a job that fails `maxAttempts` times stays in the table, parked a year ahead
- * with its last error, for an operator to look at.
+ * Runs due jobs from the jobs table with their handlers, at least once. Jobs run
+ * independently up to `concurrency` at a time, so one slow job (a webhook to a dead
+ * endpoint) never holds up the others. Failures retry with exponential backoff; after
+ * `maxAttempts` the job is failed: kept with its last error, never due again, and its
+ * handler's `failed` says so where it matters (the order, the webhook log).
  */
-export class JobRunner {
+export class JobRunner<P = JobPayloads> {
   readonly workerId = `worker-${process.pid}-${randomHex(4)}`;
   private timer: NodeJS.Timeout | undefined;
   private claiming = false;
@@ -44,7 +69,7 @@ export class JobRunner {
 
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly handlers: Record<string, JobHandler>,
+    private readonly handlers: JobHandlers<P>,
     options: RunnerOptions = {},
   ) {
     this.pollMs = options.pollMs ?? 50;
@@ -75,16 +100,14 @@ export class JobRunner {
     }
   }
 
-  /**
-   * Runs every due job until none is left, waiting for each (tests and the sandbox clock),
-   * leaving `excludeKinds` to the background loop.
-   */
-  async drain(excludeKinds: string[] = []): Promise<number> {
+  /** Runs every due job until none is left, waiting for each (tests and the sandbox clock). */
+  async drain(options: DrainOptions = {}): Promise<number> {
     let total = 0;
     for (;;) {
-      const jobs = await this.claim(this.batch, excludeKinds);
+      const jobs = await this.claim(this.batch, options);
       if (jobs.length === 0) return total;
-      await Promise.all(jobs.map((job) => this.run(job)));
+      const clocks = await this.clocksOf(jobs, options.merchant);
+      await Promise.all(jobs.map((job) => this.run(job, clocks(job))));
       total += jobs.length;
     }
   }
@@ -113,8 +136,9 @@ export class JobRunner {
       this.claiming = false;
     }
     this.backlog = claimed.length === wanted;
+    const clocks = await this.clocksOf(claimed);
     for (const job of claimed) {
-      const running: Promise<void> = this.run(job).finally(() => {
+      const running: Promise<void> = this.run(job, clocks(job)).finally(() => {
         this.inFlight.delete(running);
         if (this.backlog) this.schedule(0);
       });
@@ -123,29 +147,60 @@ export class JobRunner {
     this.schedule(this.backlog ? 0 : this.pollMs);
   }
 
-  private claim(limit: number, excludeKinds: string[] = []): Promise<Job[]> {
+  private claim(limit: number, options: DrainOptions = {}): Promise<Job[]> {
+    const wallNow = Date.now();
     return claimDueJobs(this.ctx.db, {
-      excludeKinds,
+      excludeKinds: options.excludeKinds,
       workerId: this.workerId,
-      now: this.ctx.clock.now(),
-      wallNow: Date.now(),
-      leaseUntil: Date.now() + this.leaseMs,
+      wallNow,
+      leaseUntil: wallNow + this.leaseMs,
       limit,
+      ...(options.merchant ? { merchantId: options.merchant.id } : { skipAdvancing: Boolean(this.ctx.sandbox) }),
     });
   }
 
-  private async run(job: Job): Promise<void> {
-    const handler = this.handlers[job.kind];
+  /** Each claimed job's clock: its merchant's (offsets read once for the batch), or the drain's. */
+  private async clocksOf(jobs: Job[], merchant?: DrainOptions['merchant']): Promise<(job: Job) => Clock> {
+    if (merchant) return () => merchant.clock;
+    let offsets = new Map<number, number>();
+    const merchantIds = jobs.flatMap((j) => (j.merchant_id === null ? [] : [Number(j.merchant_id)]));
+    if (this.ctx.sandbox && merchantIds.length) {
+      try {
+        offsets = await clockOffsets(this.ctx.db, merchantIds);
+      } catch (error) {
+        this.ctx.log?.error({ err: error }, 'reading merchant clocks failed');
+      }
+    }
+    return (job) => (job.merchant_id === null ? this.ctx.clock : merchantClock(offsets.get(Number(job.merchant_id)) ?? 0));
+  }
+
+  private async run(job: Job, clock: Clock): Promise<void> {
+    const handler = (this.handlers as Record<string, JobHandler<unknown> | undefined>)[job.kind];
+    const ctx: ServiceContext = clock === this.ctx.clock ? this.ctx : { ...this.ctx, clock };
+    let finished = false;
+    const running: RunningJob = {
+      attempts: job.attempts,
+      finishIn: async (tx) => {
+        await removeJob(tx, job, this.workerId);
+        finished = true;
+      },
+    };
+    let payload: unknown;
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      const finished = await handler(this.ctx, JSON.parse(job.payload), job);
-      if (finished !== true) await completeJob(this.ctx.db, job, this.workerId);
+      payload = JSON.parse(job.payload);
+      await handler.run(ctx, payload, running);
+      if (!finished) await removeJob(this.ctx.db.kysely, job, this.workerId);
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       this.ctx.log?.warn({ err: error, jobId: job.id, kind: job.kind, attempts: job.attempts }, 'job failed');
-      const parked = job.attempts >= this.maxAttempts;
-      const delay = parked ? 365 * 24 * 3600_000 : Math.min(60_000, 100 * 2 ** job.attempts);
-      await retryJob(this.ctx.db, job, this.workerId, message, new Date(this.ctx.clock.now().getTime() + delay)).catch(() => {});
+      if (job.attempts < this.maxAttempts) {
+        await retryJob(this.ctx.db, job, this.workerId, message, Math.min(60_000, 100 * 2 ** job.attempts)).catch(() => {});
+        return;
+      }
+      await failJob(this.ctx.db, job, this.workerId, message).catch(() => {});
+      this.ctx.log?.error({ jobId: job.id, kind: job.kind, error: message }, 'job failed for good');
+      await handler?.failed?.(ctx, payload, message).catch((err: unknown) => this.ctx.log?.error({ err, jobId: job.id }, 'job failure handler failed'));
     }
   }
 }

@@ -6,9 +6,9 @@ import type { ServiceContext } from '../context.js';
 import { newEsimTranNos } from '../identifiers.js';
 import { postLedgerEntry } from '../ledger.js';
 import { allocatedStatuses, recordAllocation } from '../lifecycle/allocation.js';
-import type { OrderItem } from './items.js';
+import type { RunningJob } from '../../jobs/runner.js';
 import { emitWebhook } from '../webhooks/emit.js';
-import { finishJobIn, type Job } from '../../jobs/queue.js';
+import type { OrderItem } from './items.js';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -24,13 +24,13 @@ function pinPuk(): { pin: string; puk: string } {
  * moves out of ALLOCATING in the same transaction that writes its eSIMs, so a job run twice
  * (a worker died after committing) does nothing the second time.
  */
-export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, orderId: number, job?: Job): Promise<boolean> {
+export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, orderId: number, job?: RunningJob): Promise<void> {
   const order = await ctx.db.kysely.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
-  if (!order || order.status !== 'ALLOCATING') return false;
+  if (!order || order.status !== 'ALLOCATING') return;
   const merchant = await ctx.db.kysely.selectFrom('merchants').select('fail_allocations').where('id', '=', order.merchant_id).executeTakeFirstOrThrow();
   if (merchant.fail_allocations) {
     await failOrder(ctx, order, 'allocation failed (sandbox fault)');
-    return false;
+    return;
   }
 
   const items = JSON.parse(order.items) as OrderItem[];
@@ -50,14 +50,14 @@ export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, or
   const now = ctx.clock.now();
   const tranNos = await newEsimTranNos(ctx.db, now, order.esim_count);
 
-  const finished = await ctx.db.kysely.transaction().execute(async (tx) => {
+  await ctx.db.kysely.transaction().execute(async (tx) => {
     const claimed = await tx
       .updateTable('orders')
       .set({ status: 'GOT_RESOURCE', completed_at: now.getTime() })
       .where('id', '=', order.id)
       .where('status', '=', 'ALLOCATING')
       .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) return false;
+    if (Number(claimed.numUpdatedRows) === 0) return;
 
     const rows = [];
     const inventoryIds: (number | null)[] = [];
@@ -136,11 +136,15 @@ export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, or
       at: now,
       content: { orderNo: order.order_no, orderStatus: 'GOT_RESOURCE', transactionId: order.transaction_id },
     });
-    if (job) await finishJobIn(tx, job);
-    return Boolean(job);
+    await job?.finishIn(tx);
   });
   ctx.wakeJobs?.();
-  return finished;
+}
+
+/** failOrder by id: an allocation job that failed for good. */
+export async function failOrderById(ctx: ServiceContext, orderId: number, reason: string): Promise<void> {
+  const order = await ctx.db.kysely.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+  if (order) await failOrder(ctx, order, reason);
 }
 
 /** Marks the order failed, refunds it through the ledger and frees its reserved profiles. */

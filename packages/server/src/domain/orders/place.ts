@@ -20,8 +20,6 @@ export interface PlacedOrder {
   transactionId: string;
 }
 
-export const ALLOCATE_ORDER = 'allocate-order';
-
 /**
  * esim/order. One transaction claims the transactionId, reserves inventory profiles,
  * debits the ledger and enqueues allocation; any refusal rolls all of it back. The same
@@ -66,7 +64,7 @@ export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise
       for (const item of items) {
         if (await hasInventory(tx, item.packageCode)) await reserveProfiles(tx, ctx.db.dialect, item.packageCode, orderId, item.count);
       }
-      await enqueueJob(tx, { kind: ALLOCATE_ORDER, payload: { orderId }, runAt: new Date(now.getTime() + delay), now });
+      await enqueueJob(tx, { kind: 'allocate-order', payload: { orderId }, delayMs: delay, merchantId: ctx.merchant.id });
     });
   } catch (error) {
     // A concurrent request with the same transactionId committed first.

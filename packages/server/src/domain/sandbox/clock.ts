@@ -2,13 +2,17 @@ import { formatWireTime, parseWireTime } from '@esimkit/contract';
 import { nextJobTime } from '../../jobs/queue.js';
 import type { MerchantContext, SandboxControls, ServiceContext } from '../context.js';
 import { ApiError } from '../errors.js';
+import { merchantClock } from '../merchant-clock.js';
 import { nextSweepTime } from '../sweeps/due.js';
-import { markAdvancing, runSweeps, SWEEP } from '../sweeps/run.js';
-import { DELIVER_WEBHOOK } from '../webhooks/emit.js';
+import { runSweeps } from '../sweeps/run.js';
+import { clockOffsetOf, markAdvancing, moveMerchantClock } from './clock-state.js';
+
+// Each merchant has its own sandbox clock, like per-object test clocks: it starts at real
+// time, only its merchant moves it, and moving it runs only that merchant's due work.
 
 // Kinds the clock does not stop for: the recurring sweep (its work is found directly) and
 // webhook deliveries (sent by the background runner, so a slow receiver cannot stall time).
-const NOT_STEPPED = [SWEEP, DELIVER_WEBHOOK];
+const NOT_STEPPED = ['sweep', 'deliver-webhook'];
 const MAX_STEPS = 100_000;
 const MAX_ADVANCE_MS = 400 * 86_400_000;
 /** How long the advancing mark lasts unless renewed (a crashed advance frees it). */
@@ -19,22 +23,32 @@ export function sandboxOf(ctx: Pick<ServiceContext, 'sandbox'>): SandboxControls
   return ctx.sandbox;
 }
 
-function clockState(controls: SandboxControls) {
-  return { now: formatWireTime(controls.clock.now()), offsetSeconds: Math.round(controls.clock.offset / 1000) };
+function clockState(offsetMs: number) {
+  return { now: formatWireTime(new Date(Date.now() + offsetMs)), offsetSeconds: Math.round(offsetMs / 1000) };
 }
 
 export async function readClock({ ctx }: { ctx: MerchantContext }) {
-  return clockState(sandboxOf(ctx));
+  sandboxOf(ctx);
+  return clockState(await clockOffsetOf(ctx.db, ctx.merchant.id));
+}
+
+interface Ran {
+  jobs: number;
+  warned: number;
+  reset: number;
+  expired: number;
 }
 
 /**
- * Moves the instance's clock forward, stopping at every moment something falls due on the
- * way (a job, a validity warning, a daily reset, an expiry) and running it there, so what
- * happens over 30 days happens in order and with the right timestamps.
+ * Moves the merchant's clock forward, stopping at every moment something of the merchant's
+ * falls due on the way (a job, a validity warning, a daily reset, an expiry) and running it
+ * there, so what happens over 30 days happens in order and with the right timestamps.
+ * Nothing of another merchant's changes.
  */
 export async function advanceClock({ ctx, input }: { ctx: MerchantContext; input: { seconds?: number | undefined; to?: string | undefined } }) {
   const controls = sandboxOf(ctx);
-  const start = controls.clock.now().getTime();
+  const merchantId = ctx.merchant.id;
+  const start = Date.now() + (await clockOffsetOf(ctx.db, merchantId));
   let target: number;
   if (input.to !== undefined) {
     const to = parseWireTime(input.to);
@@ -48,45 +62,43 @@ export async function advanceClock({ ctx, input }: { ctx: MerchantContext; input
   if (target <= start) throw new ApiError('000104', `The sandbox clock never goes backward: it is ${formatWireTime(new Date(start))}.`);
   if (target - start > MAX_ADVANCE_MS) throw new ApiError('000104', 'The sandbox clock moves at most 400 days in one call.');
 
-  const ran = { jobs: 0, warned: 0, reset: 0, expired: 0 };
+  const ran: Ran = { jobs: 0, warned: 0, reset: 0, expired: 0 };
+  let offset = await clockOffsetOf(ctx.db, merchantId);
   const runDue = async () => {
-    ran.jobs += await controls.drainJobs(NOT_STEPPED);
-    const swept = await runSweeps(ctx);
+    const clock = merchantClock(offset);
+    ran.jobs += await controls.drainJobs({ excludeKinds: NOT_STEPPED, merchant: { id: merchantId, clock } });
+    const swept = await runSweeps({ ...ctx, clock }, { now: clock.now(), merchantId });
     ran.warned += swept.warned;
     ran.reset += swept.reset;
     ran.expired += swept.expired;
   };
-  await markAdvancing(ctx, Date.now() + ADVANCING_LEASE_MS);
+  const moveTo = async (time: number) => {
+    offset = await moveMerchantClock(ctx.db, merchantId, time);
+  };
+
+  await markAdvancing(ctx.db.kysely, merchantId, Date.now() + ADVANCING_LEASE_MS);
   try {
-    return await stepTo(ctx, controls, target, runDue, ran);
+    let leaseRenewedAt = Date.now();
+    await runDue();
+    for (let step = 0; step < MAX_STEPS; step++) {
+      if (Date.now() - leaseRenewedAt > ADVANCING_LEASE_MS / 2) {
+        await markAdvancing(ctx.db.kysely, merchantId, Date.now() + ADVANCING_LEASE_MS);
+        leaseRenewedAt = Date.now();
+      }
+      const now = Date.now() + offset;
+      const nextJob = await nextJobTime(ctx.db, merchantId, NOT_STEPPED);
+      const candidates = [nextJob === null ? null : nextJob + offset, await nextSweepTime(ctx.db, merchantId, new Date(now))].filter((t): t is number => t !== null);
+      const next = candidates.length ? Math.min(...candidates) : null;
+      if (next === null || next > target) break;
+      await moveTo(Math.max(next, now + 1));
+      await runDue();
+    }
+    await moveTo(target);
+    await runDue();
   } finally {
-    await markAdvancing(ctx, null);
+    await markAdvancing(ctx.db.kysely, merchantId, null);
+    ctx.merchantChanged?.();
     ctx.wakeJobs?.();
   }
-}
-
-async function stepTo(
-  ctx: MerchantContext,
-  controls: SandboxControls,
-  target: number,
-  runDue: () => Promise<void>,
-  ran: { jobs: number; warned: number; reset: number; expired: number },
-) {
-  let leaseRenewedAt = Date.now();
-  await runDue();
-  for (let step = 0; step < MAX_STEPS; step++) {
-    if (Date.now() - leaseRenewedAt > ADVANCING_LEASE_MS / 2) {
-      await markAdvancing(ctx, Date.now() + ADVANCING_LEASE_MS);
-      leaseRenewedAt = Date.now();
-    }
-    const now = controls.clock.now();
-    const candidates = [await nextJobTime(ctx.db, now, NOT_STEPPED), await nextSweepTime(ctx.db, now)].filter((t): t is number => t !== null);
-    const next = candidates.length ? Math.min(...candidates) : null;
-    if (next === null || next > target) break;
-    await controls.clock.moveTo(new Date(next));
-    await runDue();
-  }
-  await controls.clock.moveTo(new Date(target));
-  await runDue();
-  return { ...clockState(controls), ...ran };
+  return { ...clockState(offset), ...ran };
 }

@@ -1,17 +1,25 @@
+import type { Transaction } from 'kysely';
+import type { Dialect } from '../../db/dialect.js';
+import type { Database } from '../../db/schema.js';
 import type { MerchantContext } from '../context.js';
 import { postLedgerEntry } from '../ledger.js';
 import { sandboxOf } from './clock.js';
+import { resetMerchantClock } from './clock-state.js';
 
 /**
  * Empties the merchant's sandbox in one transaction: orders, eSIMs and all that hangs off
- * them, webhook events, faults. The ledger is append-only, so the balance is brought to the
+ * them, webhook events, faults, pending jobs; its clock goes back to real time. The ledger is append-only, so the balance is brought to the
  * asked amount by an adjustment entry rather than by deleting history.
  */
 export async function resetSandbox({ ctx, input }: { ctx: MerchantContext; input: { balance?: number | undefined } }) {
   sandboxOf(ctx);
   const merchantId = ctx.merchant.id;
-  const now = ctx.clock.now();
+  // The merchant's clock goes back to real time with the reset.
+  const now = new Date();
   const result = await ctx.db.kysely.transaction().execute(async (tx) => {
+    // Locked first: an order or top-up committing meanwhile would move the balance between
+    // the read below and the adjustment, leaving it off the asked amount.
+    const current = await lockMerchantBalance(tx, ctx.db.dialect, merchantId);
     const esimIds = (await tx.selectFrom('esims').select('id').where('merchant_id', '=', merchantId).execute()).map((r) => r.id);
     for (let i = 0; i < esimIds.length; i += 500) {
       const batch = esimIds.slice(i, i + 500);
@@ -28,7 +36,7 @@ export async function resetSandbox({ ctx, input }: { ctx: MerchantContext; input
     await tx.deleteFrom('webhook_events').where('merchant_id', '=', merchantId).execute();
     await tx.deleteFrom('fault_rules').where('merchant_id', '=', merchantId).execute();
     await tx.updateTable('merchants').set({ faults_active: 0, busy_share: 0, allocation_delay_ms: null, fail_allocations: 0 }).where('id', '=', merchantId).execute();
-    const current = await tx.selectFrom('merchants').select('balance').where('id', '=', merchantId).executeTakeFirstOrThrow();
+    await resetMerchantClock(tx, merchantId);
     const target = input.balance ?? 0;
     const balance =
       target === current.balance
@@ -38,4 +46,10 @@ export async function resetSandbox({ ctx, input }: { ctx: MerchantContext; input
   });
   ctx.merchantChanged?.();
   return result;
+}
+
+async function lockMerchantBalance(tx: Transaction<Database>, dialect: Dialect, merchantId: number) {
+  let read = tx.selectFrom('merchants').select('balance').where('id', '=', merchantId);
+  if (dialect.skipLocked) read = read.forUpdate();
+  return read.executeTakeFirstOrThrow();
 }

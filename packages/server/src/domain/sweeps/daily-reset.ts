@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import type { ServiceContext } from '../context.js';
 import { DAY_MS } from '../esims/activation.js';
-import { sweepDue } from './due.js';
+import { sweepDue, type SweepScope } from './due.js';
 
 /** Daily plans get a fresh allowance every 24 h from activation. */
-export async function resetDailyAllowances(ctx: ServiceContext): Promise<number> {
-  const now = ctx.clock.now();
-  return sweepDue(ctx, 'daily_reset_at', now, async (tx, ids) => {
+export async function resetDailyAllowances(ctx: ServiceContext, scope: SweepScope): Promise<number> {
+  const { now } = scope;
+  return sweepDue(ctx, 'daily_reset_at', scope, async (tx, ids) => {
     // Past several boundaries at once (the clock jumped): the next reset is the first
     // boundary after now.
     await tx

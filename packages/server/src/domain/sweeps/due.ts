@@ -11,51 +11,66 @@ export const SWEEP_BATCH = 500;
  */
 const EXPIRING = sql<boolean>`esim_status IN ('GOT_RESOURCE', 'IN_USE', 'USED_UP', 'SUSPENDED')`;
 
+type SweptColumn = 'expired_time' | 'validity_warn_at' | 'daily_reset_at';
+
+/**
+ * Whose eSIMs a sweep looks at, and their time: one merchant on its own clock (its sandbox
+ * clock runs ahead), or everyone but some merchants on real time.
+ */
+export interface SweepScope {
+  now: Date;
+  merchantId?: number;
+  excludeMerchants?: readonly number[];
+}
+
 /**
  * Ids of up to `limit` eSIMs whose `column` is due, oldest first, read through the column's
- * partial index. On PostgreSQL rows another instance is sweeping are skipped, so several
- * instances share a sweep without doing anything twice.
+ * partial index (the per-merchant one for a merchant's scope). On PostgreSQL rows another
+ * instance is sweeping are skipped, so several instances share a sweep without doing
+ * anything twice.
  */
-export async function dueEsimIds(
-  db: Db,
-  column: 'expired_time' | 'validity_warn_at' | 'daily_reset_at',
-  now: Date,
-  limit: number,
-  tx: Kysely<Database> = db.kysely,
-): Promise<number[]> {
-  let query = tx.selectFrom('esims').select('id').where(column, '<=', now.getTime()).orderBy(column).limit(limit);
+export async function dueEsimIds(db: Db, column: SweptColumn, scope: SweepScope, limit: number, tx: Kysely<Database> = db.kysely): Promise<number[]> {
+  let query = tx.selectFrom('esims').select('id').where(column, '<=', scope.now.getTime());
+  if (scope.merchantId !== undefined) query = query.where('merchant_id', '=', scope.merchantId).orderBy('merchant_id');
+  else if (scope.excludeMerchants?.length) query = query.where('merchant_id', 'not in', scope.excludeMerchants);
+  query = query.orderBy(column).limit(limit);
   query = column === 'expired_time' ? query.where(EXPIRING) : query.where(column, 'is not', null);
   if (db.dialect.skipLocked) query = query.forUpdate().skipLocked();
   return (await query.execute()).map((r) => r.id);
 }
 
-/** The earliest time any sweep has work, or null: lets the sandbox clock stop at each. */
-export async function nextSweepTime(db: Db, after: Date): Promise<number | null> {
+/** The earliest time after `after` a merchant's sweeps have work, or null: the sandbox clock stops at each. */
+export async function nextSweepTime(db: Db, merchantId: number, after: Date): Promise<number | null> {
   const k = db.kysely;
-  const [expiry, warn, reset] = await Promise.all([
-    k.selectFrom('esims').select((eb) => eb.fn.min<number>('expired_time').as('t')).where(EXPIRING).where('expired_time', '>', after.getTime()).executeTakeFirst(),
-    k.selectFrom('esims').select((eb) => eb.fn.min<number>('validity_warn_at').as('t')).where('validity_warn_at', 'is not', null).where('validity_warn_at', '>', after.getTime()).executeTakeFirst(),
-    k.selectFrom('esims').select((eb) => eb.fn.min<number>('daily_reset_at').as('t')).where('daily_reset_at', 'is not', null).where('daily_reset_at', '>', after.getTime()).executeTakeFirst(),
-  ]);
-  const times = [expiry?.t, warn?.t, reset?.t].filter((t): t is number => t !== null && t !== undefined).map(Number);
+  const next = (column: SweptColumn) => {
+    let query = k
+      .selectFrom('esims')
+      .select((eb) => eb.fn.min<number>(column).as('t'))
+      .where('merchant_id', '=', merchantId)
+      .where(column, '>', after.getTime());
+    query = column === 'expired_time' ? query.where(EXPIRING) : query.where(column, 'is not', null);
+    return query.executeTakeFirst();
+  };
+  const rows = await Promise.all([next('expired_time'), next('validity_warn_at'), next('daily_reset_at')]);
+  const times = rows.map((r) => r?.t).filter((t): t is number => t !== null && t !== undefined).map(Number);
   return times.length ? Math.min(...times) : null;
 }
 
 /**
- * Runs `handle` over every eSIM whose `column` is due, a batch per transaction, until a
- * batch comes back short. `handle` gets the batch's ids inside the transaction that locked
- * them. Returns how many eSIMs were handled.
+ * Runs `handle` over every eSIM in scope whose `column` is due, a batch per transaction,
+ * until a batch comes back short. `handle` gets the batch's ids inside the transaction that
+ * locked them. Returns how many eSIMs were handled.
  */
 export async function sweepDue(
   ctx: { db: Db },
-  column: 'expired_time' | 'validity_warn_at' | 'daily_reset_at',
-  now: Date,
+  column: SweptColumn,
+  scope: SweepScope,
   handle: (tx: Transaction<Database>, ids: number[]) => Promise<void>,
 ): Promise<number> {
   let total = 0;
   for (;;) {
     const done = await ctx.db.kysely.transaction().execute(async (tx) => {
-      const ids = await dueEsimIds(ctx.db, column, now, SWEEP_BATCH, tx);
+      const ids = await dueEsimIds(ctx.db, column, scope, SWEEP_BATCH, tx);
       if (ids.length) await handle(tx, ids);
       return ids.length;
     });

@@ -1,60 +1,44 @@
 import { enqueueJob } from '../../jobs/queue.js';
 import type { ServiceContext } from '../context.js';
+import { advancingMerchants, merchantsAhead } from '../sandbox/clock-state.js';
 import { resetDailyAllowances } from './daily-reset.js';
+import type { SweepScope } from './due.js';
 import { expireEsims } from './expire.js';
-import { warnValidity } from './validity.js';
 import { pruneWebhookLog } from './prune-webhooks.js';
+import { warnValidity } from './validity.js';
 
-export const SWEEP = 'sweep';
 export const SWEEP_INTERVAL_MS = 60_000;
 
-/** Every time-driven change that is due, in the order a day unfolds: warn, reset, expire. */
-export async function runSweeps(ctx: ServiceContext): Promise<{ warned: number; reset: number; expired: number }> {
-  const warned = await warnValidity(ctx);
-  const reset = await resetDailyAllowances(ctx);
-  const expired = await expireEsims(ctx);
+/** Every time-driven change due in the scope, in the order a day unfolds: warn, reset, expire. */
+export async function runSweeps(ctx: ServiceContext, scope: SweepScope): Promise<{ warned: number; reset: number; expired: number }> {
+  const warned = await warnValidity(ctx, scope);
+  const reset = await resetDailyAllowances(ctx, scope);
+  const expired = await expireEsims(ctx, scope);
   return { warned, reset, expired };
 }
 
-/** The recurring job's share of housekeeping beyond the eSIM sweeps. */
-async function housekeeping(ctx: ServiceContext): Promise<void> {
-  await pruneWebhookLog(ctx);
-}
-
 /**
- * Makes sure the next sweep is queued: one job per minute of the clock, made once however
+ * Makes sure the next sweep is queued: one job per minute of real time, made once however
  * many instances ask (the dedupe key names the minute).
  */
 export async function scheduleNextSweep(ctx: ServiceContext): Promise<void> {
-  const now = ctx.clock.now().getTime();
-  const at = Math.floor(now / SWEEP_INTERVAL_MS) * SWEEP_INTERVAL_MS + SWEEP_INTERVAL_MS;
-  await enqueueJob(ctx.db.kysely, { kind: SWEEP, payload: {}, runAt: new Date(at), now: new Date(now), dedupeKey: `${SWEEP}:${at}` });
+  const at = Math.floor(Date.now() / SWEEP_INTERVAL_MS) * SWEEP_INTERVAL_MS + SWEEP_INTERVAL_MS;
+  await enqueueJob(ctx.db.kysely, { kind: 'sweep', payload: {}, at, dedupeKey: `sweep:${at}` });
 }
-
-const ADVANCING_KEY = 'sandbox_advancing_until';
 
 /**
- * While the sandbox clock is being advanced (by any instance), the advance runs the sweeps
- * itself at each step; the recurring job stands aside so the two do not race for the same
- * rows. The mark carries a wall-clock expiry, so a crashed advance frees it by itself.
+ * The recurring sweep job. Each merchant's eSIMs change on its own clock: merchants whose
+ * sandbox clock runs ahead are swept one by one at their own time (except while their clock
+ * is being advanced: the advance sweeps them itself, step by step), everyone else in one
+ * pass at real time. Then housekeeping, and the next sweep.
  */
-export async function markAdvancing(ctx: ServiceContext, untilWallMs: number | null): Promise<void> {
-  const value = String(untilWallMs ?? 0);
-  await ctx.db.kysely
-    .insertInto('meta')
-    .values({ key: ADVANCING_KEY, value })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-    .execute();
-}
-
-async function advancing(ctx: ServiceContext): Promise<boolean> {
-  const row = await ctx.db.kysely.selectFrom('meta').select('value').where('key', '=', ADVANCING_KEY).executeTakeFirst();
-  return Number(row?.value ?? 0) > Date.now();
-}
-
-/** The recurring sweep job: sweeps (unless an advance is sweeping), then queues the next. */
 export async function sweepJob(ctx: ServiceContext): Promise<void> {
-  if (!(await advancing(ctx))) await runSweeps(ctx);
-  await housekeeping(ctx);
+  const ahead = ctx.sandbox ? await merchantsAhead(ctx.db) : [];
+  const advancing = ctx.sandbox ? await advancingMerchants(ctx.db) : new Set<number>();
+  for (const merchant of ahead) {
+    if (!advancing.has(merchant.id)) await runSweeps(ctx, { now: new Date(Date.now() + merchant.offsetMs), merchantId: merchant.id });
+  }
+  await runSweeps(ctx, { now: new Date(), excludeMerchants: [...new Set([...ahead.map((m) => m.id), ...advancing])] });
+  await pruneWebhookLog(ctx);
   await scheduleNextSweep(ctx);
 }

@@ -2,14 +2,14 @@ import { formatEventTime } from '@esimkit/contract';
 import type { ServiceContext } from '../context.js';
 import { DAY_MS } from '../esims/activation.js';
 import { emitWebhooks, type EventToEmit } from '../webhooks/emit.js';
-import { sweepDue } from './due.js';
+import { sweepDue, type SweepScope } from './due.js';
 
 const ACTIVE = ['IN_USE', 'USED_UP', 'SUSPENDED'];
 
 /** VALIDITY_USAGE once, when one day of an activated eSIM's validity is left. */
-export async function warnValidity(ctx: ServiceContext): Promise<number> {
-  const now = ctx.clock.now();
-  const total = await sweepDue(ctx, 'validity_warn_at', now, async (tx, ids) => {
+export async function warnValidity(ctx: ServiceContext, scope: SweepScope): Promise<number> {
+  const { now } = scope;
+  const total = await sweepDue(ctx, 'validity_warn_at', scope, async (tx, ids) => {
     const rows = await tx
       .selectFrom('esims')
       .innerJoin('orders', 'orders.id', 'esims.order_id')

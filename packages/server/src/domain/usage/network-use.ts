@@ -5,7 +5,7 @@ import { lockEsim } from '../esims/lock.js';
 import { ApiError } from '../errors.js';
 import type { Network } from '../ports.js';
 import { enqueueJob } from '../../jobs/queue.js';
-import { REPORT_USAGE, reportUsage } from './report.js';
+import { reportUsage } from './report.js';
 
 export interface UseResult {
   esimTranNo: string;
@@ -61,7 +61,7 @@ export async function recordNetworkUse(ctx: ServiceContext, network: Network, es
     await tx.updateTable('esims').set({ network_usage: metered, daily_usage: daily, ...activation }).where('id', '=', esim.id).execute();
     if (carried > 0) {
       if (ctx.config.usageLagMs === 0) await reportUsage(tx, ctx, esim.id, metered, now);
-      else await enqueueJob(tx, { kind: REPORT_USAGE, payload: { esimId: esim.id, metered }, runAt: new Date(now.getTime() + ctx.config.usageLagMs), now });
+      else await enqueueJob(tx, { kind: 'report-usage', payload: { esimId: esim.id, metered }, delayMs: ctx.config.usageLagMs, merchantId: esim.merchant_id });
     }
     return { esimTranNo: esim.esim_tran_no, consumed: carried, networkUsage: metered, dailyUsage: daily, throttled, cutOff: carried < bytes };
   });

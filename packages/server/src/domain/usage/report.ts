@@ -5,8 +5,6 @@ import { lockEsim } from '../esims/lock.js';
 import { applyEsimEventsIfAllowed } from '../lifecycle/apply.js';
 import { announceDataUsage } from '../webhooks/data-usage.js';
 
-export const REPORT_USAGE = 'report-usage';
-
 /**
  * Usage reaches the API: orderUsage rises to what the network had metered, DATA_USAGE
  * thresholds fire, and a total-data plan that is used up becomes USED_UP. Runs inline when

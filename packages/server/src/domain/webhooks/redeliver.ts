@@ -1,7 +1,6 @@
 import { enqueueJob } from '../../jobs/queue.js';
 import type { Verb } from '../context.js';
 import { ApiError } from '../errors.js';
-import { DELIVER_WEBHOOK } from './emit.js';
 import { parseSince } from './log.js';
 
 /**
@@ -22,12 +21,12 @@ export async function redeliverWebhooks({ ctx, input }: Verb<{ notifyId?: string
   }
   const ids = (await query.execute()).map((r) => r.id);
   if (input.notifyId && ids.length === 0) throw new ApiError('310403', `No event with notifyId ${input.notifyId}.`);
-  const now = ctx.clock.now();
+  const now = Date.now();
   await db.transaction().execute(async (tx) => {
     for (let i = 0; i < ids.length; i += 500) {
       const batch = ids.slice(i, i + 500);
-      await tx.updateTable('webhook_events').set({ status: 'pending', attempts: 0, next_attempt_at: now.getTime() }).where('id', 'in', batch).execute();
-      await enqueueJob(tx, { kind: DELIVER_WEBHOOK, payload: { eventIds: batch }, runAt: now, now });
+      await tx.updateTable('webhook_events').set({ status: 'pending', attempts: 0, next_attempt_at: now }).where('id', 'in', batch).execute();
+      await enqueueJob(tx, { kind: 'deliver-webhook', payload: { eventIds: batch }, merchantId: ctx.merchant.id });
     }
   });
   ctx.wakeJobs?.();
