@@ -67,7 +67,7 @@ async function main() {
 
   const timeSweep = async (label: string) => {
     const t = performance.now();
-    const result = await runSweeps(ctx);
+    const result = await runSweeps(ctx, { now: ctx.clock.now() });
     const ms = performance.now() - t;
     console.log(`${label}: ${ms.toFixed(1)} ms  warned=${result.warned} reset=${result.reset} expired=${result.expired}`);
     return { ms, result };

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { connect, type Db } from './db/connect.js';
 import { migrate } from './db/migrate.js';
-import type { ServiceContext } from './domain/context.js';
+import type { SandboxControls, ServiceContext } from './domain/context.js';
 import { catalogIsEmpty, importCatalog, readCatalogFile } from './domain/catalog/import.js';
 import { createMerchant, type CreatedMerchant } from './domain/merchants/create.js';
 import { randomHex } from './lib/random.js';
@@ -58,7 +58,6 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: {
     replayGuard: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(),
     redis,
     async close() {
-      sandboxClock?.stopSync();
       await jobs.stop();
       redis?.disconnect();
       await db.close();
@@ -69,10 +68,6 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: {
 /** Migrations, then the first-start seed: catalogue when empty. */
 export async function prepareDatabase(ctx: ServiceContext): Promise<{ migrations: string[]; seeded: number }> {
   const migrations = await migrate(ctx.db);
-  if (ctx.sandbox) {
-    await ctx.sandbox.clock.load();
-    ctx.sandbox.clock.startSync();
-  }
   let seeded = 0;
   const source = ctx.config.seedCatalog ?? bundledPriceList;
   if (source !== 'none' && (await catalogIsEmpty(ctx))) {
