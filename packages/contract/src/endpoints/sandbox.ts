@@ -17,7 +17,7 @@ function sandbox<Req extends z.ZodType, Res extends z.ZodType>(name: string, pat
 
 const ClockState = z.object({ now: WireTime, offsetSeconds: z.number().int().describe('How far the sandbox clock is ahead of real time') });
 
-export const sandboxClockGet = sandbox('clock.get', 'clock/get', 'The sandbox clock', Empty, ClockState);
+export const sandboxClockGet = sandbox('clock.get', 'clock/get', 'The sandbox clock of the calling merchant (each merchant has its own)', Empty, ClockState);
 
 export const sandboxClockAdvance = sandbox(
   'clock.advance',
