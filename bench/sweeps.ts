@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { connect, createMerchant, loadConfig, migrate, systemClock, type ServiceContext } from '../packages/server/src/index.js';
-import { runSweeps } from '../packages/server/src/domain/sweeps/run.js';
+import { connect, createMerchant, loadConfig, migrate, systemClock, type ServiceContext } from '@esimkit/server';
+import { runSweeps } from '@esimkit/server/internal/domain/sweeps/run';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
