@@ -24,8 +24,11 @@ const distDir = args.includes('--out') ? resolve(args[args.indexOf('--out') + 1]
 const outDir = join(dirname(distDir), `.dist-tmp-${process.pid}`);
 const manifest = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
 const dependencies = new Set(Object.keys(manifest.dependencies ?? {}));
-/** Inlined: pure JavaScript, no files read at run time, loaded by nearly every command. */
-const BUNDLED = new Set(['commander', 'ioredis', 'kysely', 'pg', 'qrcode', 'zod']);
+/**
+ * Inlined: pure JavaScript, no files read at run time, loaded by nearly every command (preact
+ * only by `serve`, for the console, but small and with no files of its own).
+ */
+const BUNDLED = new Set(['commander', 'ioredis', 'kysely', 'pg', 'preact', 'preact-render-to-string', 'qrcode', 'zod']);
 const builtins = new Set(builtinModules);
 
 const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
