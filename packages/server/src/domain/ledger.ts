@@ -1,9 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, LedgerKind } from '../db/schema.js';
+import { sql } from 'kysely';
+import type { LedgerKind } from '../db/schema.js';
+import { withTransaction, type Executor } from '../db/transaction.js';
 import { formatUnits } from '@esimkit/contract';
 import { ApiError } from './errors.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface LedgerEntryInput {
   merchantId: number;
@@ -17,11 +16,15 @@ export interface LedgerEntryInput {
 
 /**
  * Appends one ledger entry and moves the cached balance with it, in the caller's
- * transaction. A debit that would take the balance below zero changes nothing and throws
+ * transaction (or one of its own: the two always commit together). A debit that would take the balance below zero changes nothing and throws
  * 200007: the conditional UPDATE is the lock, so concurrent debits cannot overdraw.
  */
-export async function postLedgerEntry(tx: Executor, entry: LedgerEntryInput): Promise<number> {
+export async function postLedgerEntry(executor: Executor, entry: LedgerEntryInput): Promise<number> {
   if (!Number.isSafeInteger(entry.amount)) throw new Error(`ledger amount must be an integer, got ${entry.amount}`);
+  return withTransaction(executor, (tx) => appendEntry(tx, entry));
+}
+
+async function appendEntry(tx: Executor, entry: LedgerEntryInput): Promise<number> {
   const at = entry.now.getTime();
   const updated = await tx
     .updateTable('merchants')

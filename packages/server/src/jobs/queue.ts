@@ -1,6 +1,7 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/connect.js';
-import type { Database, JobsTable } from '../db/schema.js';
+import type { JobsTable } from '../db/schema.js';
+import type { Executor } from '../db/transaction.js';
 import type { JobPayloads } from './catalog.js';
 
 // A job queue in the `jobs` table of the same database, so a job is enqueued in the same
@@ -8,7 +9,6 @@ import type { JobPayloads } from './catalog.js';
 // leases are wall-clock time; a job that belongs to a merchant runs on that merchant's clock
 // (the sandbox moves a merchant's clock by moving its jobs' due times with it).
 export type Job = Selectable<JobsTable>;
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface NewJob<P, K extends keyof P> {
   kind: K;

@@ -1,8 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Executor } from '../../db/transaction.js';
 import { emitWebhooks, type EventToEmit } from '../webhooks/emit.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /** Who changed a status: written to the eSIM's timeline. */
 export type Actor = 'merchant' | 'system' | 'device' | 'operator';

@@ -5,8 +5,6 @@ import { sandboxOf } from './clock.js';
 /** "Request funds for testing": credits test money through the ledger. */
 export async function depositTestFunds({ ctx, input }: { ctx: MerchantContext; input: { amount: number } }) {
   sandboxOf(ctx);
-  const balance = await ctx.db.kysely
-    .transaction()
-    .execute((tx) => postLedgerEntry(tx, { merchantId: ctx.merchant.id, amount: input.amount, kind: 'deposit', note: 'sandbox test funds', now: ctx.clock.now() }));
+  const balance = await postLedgerEntry(ctx.db.kysely, { merchantId: ctx.merchant.id, amount: input.amount, kind: 'deposit', note: 'sandbox test funds', now: ctx.clock.now() });
   return { balance };
 }

@@ -1,10 +1,7 @@
 import { formatEventTime } from '@esimkit/contract';
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Executor } from '../../db/transaction.js';
 import type { EsimRow } from '../esims/find.js';
 import { emitWebhooks } from './emit.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /**
  * DATA_USAGE (field-notes §7): once per threshold when the remaining share of a total-data

@@ -1,10 +1,7 @@
 import { formatEventTime, type NotifyType, type WebhookContent } from '@esimkit/contract';
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { withTransaction, type Executor } from '../../db/transaction.js';
 import { enqueueDeliveries } from '../../jobs/queue.js';
 import { randomHex } from '../../lib/random.js';
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /** The body exactly as sent: the vendor's key order, notifyId fixed for every retry. */
 export function webhookBody<T extends NotifyType>(type: T, notifyId: string, at: Date, content: WebhookContent<T>): string {
@@ -19,15 +16,20 @@ export interface EventToEmit<T extends NotifyType = NotifyType> {
 }
 
 /**
- * Writes webhook events in the caller's transaction, so they exist exactly when the change
- * they report commits, and enqueues their delivery: the events one transaction writes for
+ * Writes webhook events in the caller's transaction (or one of their own, with their
+ * delivery job), so they exist exactly when the change they report commits, and enqueues
+ * their delivery: the events one transaction writes for
  * a merchant go in one job, delivered one after another in order (ENABLED never overtakes
  * DOWNLOAD). A merchant without a webhook URL still gets the events in its log, marked
  * no_endpoint. `at` (the event's time on the merchant's clock) is in the body; the log's own
  * record times are real time.
  */
-export async function emitWebhooks(tx: Executor, events: EventToEmit[]): Promise<void> {
+export async function emitWebhooks(executor: Executor, events: EventToEmit[]): Promise<void> {
   if (events.length === 0) return;
+  await withTransaction(executor, (tx) => writeEvents(tx, events));
+}
+
+async function writeEvents(tx: Executor, events: EventToEmit[]): Promise<void> {
   const merchantIds = [...new Set(events.map((e) => e.merchantId))];
   const merchants = await tx.selectFrom('merchants').select(['id', 'webhook_url']).where('id', 'in', merchantIds).execute();
   const withEndpoint = new Set(merchants.filter((m) => m.webhook_url).map((m) => m.id));
