@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { connect, createMerchant, loadConfig, migrate, systemClock, type ServiceContext } from '@esimkit/server';
+import { createMerchant, loadConfig, migrate, openRuntime } from '@esimkit/server';
 import { runSweeps } from '@esimkit/server/internal/domain/sweeps/run';
 
 const args = process.argv.slice(2);
@@ -23,8 +23,9 @@ const dir = mkdtempSync(join(tmpdir(), 'esimkit-sweep-'));
 const schema = `bench_sweep_${randomBytes(4).toString('hex')}`;
 const url = database === 'postgres' ? `postgres://postgres@127.0.0.1:5432/test?schema=${schema}` : join(dir, 'sweep.db');
 const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', ESIMKIT_MODE: 'production' });
-const db = connect(url);
-const ctx: ServiceContext = { db, clock: systemClock, config };
+const runtime = await openRuntime(config);
+const { ctx } = runtime;
+const { db } = ctx;
 
 async function main() {
   await migrate(db);
@@ -92,6 +93,6 @@ main()
   })
   .finally(async () => {
     if (database === 'postgres') await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(db.kysely).catch(() => {});
-    await db.close();
+    await runtime.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -1,9 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import type { Config } from './config.js';
+import { pino, type Logger, type LoggerOptions } from 'pino';
+import { defaultPublicUrl, type Config } from './config.js';
 import { connect, type Db } from './db/connect.js';
 import { migrate } from './db/migrate.js';
-import type { SandboxControls, ServiceContext } from './domain/context.js';
+import { Sequences } from './db/sequences.js';
+import { compileBalanceQuery } from './domain/balance/query.js';
+import { PackageListCache } from './domain/catalog/package-list-cache.js';
+import type { SandboxControls, ServiceContext, Services } from './domain/context.js';
+import { MerchantCache } from './http/merchant-cache.js';
 import { catalogIsEmpty, importCatalog, readCatalogFile } from './domain/catalog/import.js';
 import { createMerchant, type CreatedMerchant } from './domain/merchants/create.js';
 import { randomHex } from './lib/random.js';
@@ -26,37 +31,86 @@ export interface Runtime {
   ctx: ServiceContext;
   /** Background jobs of this process (started by the server when JOB_RUNNER is on). */
   jobs: JobRunner;
+  /** Merchants by access code, for authentication; `ctx.merchantChanged` empties it. */
+  merchants: MerchantCache;
   rateLimiter: RateLimiter;
   replayGuard: ReplayGuard;
   redis: Redis | undefined;
+  /** The process's log (the HTTP server logs to it too), when one was asked for. */
+  logger: Logger | undefined;
+  /** The server listens on `port`: a public URL that follows the port (PORT=0) names it from now on. */
+  listening(port: number): void;
   close(): Promise<void>;
 }
 
+export interface RuntimeOptions {
+  /** `false` (operator commands) refuses to make a new SQLite file. */
+  createDatabase?: boolean;
+  /**
+   * A log for background work and the HTTP server: pino options, `true` for pino's defaults,
+   * `false` for none. Default: none (operator commands print their own output).
+   */
+  logger?: boolean | LoggerOptions;
+}
+
 /**
- * Opens the database and Redis named by the config; nothing else. `createDatabase: false`
- * (operator commands) refuses to make a new SQLite file.
+ * Opens the database and Redis named by the config, and makes this process's services and
+ * the context that carries them, once: nothing of this kind lives at module level, so two
+ * runtimes in one process (tests, a CLI command inside a server) share nothing.
  */
-export async function openRuntime(config: Config, givenClock?: Clock, options: { createDatabase?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(config: Config, givenClock?: Clock, options: RuntimeOptions = {}): Promise<Runtime> {
   const db: Db = connect(config.databaseUrl, { create: options.createDatabase ?? true });
   // Real time for everything that is no merchant's; each merchant's own clock (movable in
   // the sandbox) comes with the merchant. A clock passed in (tests) stands for real time.
   const clock: Clock = givenClock ?? systemClock;
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  const logger = options.logger === undefined || options.logger === false ? undefined : pino(options.logger === true ? {} : options.logger);
+  const merchants = new MerchantCache(db);
+  const services: Services = Object.freeze({
+    sequences: new Sequences(db),
+    packageLists: new PackageListCache(),
+    balanceQuery: compileBalanceQuery(db),
+  });
+  // PORT=0 takes any free port, known only once the server listens, and the URLs handed
+  // out (flags, QR codes, the OpenAPI server) must name it. The context is needed before
+  // that (migrations, seed, routes), so rather than build it late or change it, it reads the
+  // public URL through a function, bound late like the runner below; the server reports the
+  // port it got (`listening`). A set PUBLIC_URL or a fixed port is final from the start.
+  const followsPort = config.port === 0 && config.publicUrl === defaultPublicUrl(config.host, 0);
+  let boundUrl: string | undefined;
+  const { publicUrl: configuredUrl, ...settings } = config;
   // The runner needs the context and the context wakes the runner: bound late, built once.
   let runner: JobRunner | undefined;
   const sandbox: SandboxControls | undefined =
     config.mode === 'sandbox'
-      ? { drainJobs: (options) => runner!.drain(options), device: new SimulatedDevice(), network: new SimulatedNetwork() }
+      ? Object.freeze<SandboxControls>({ drainJobs: (options) => runner!.drain(options), device: new SimulatedDevice(), network: new SimulatedNetwork() })
       : undefined;
-  const ctx: ServiceContext = { db, clock, config, wakeJobs: () => runner?.wake(), ...(sandbox ? { sandbox } : {}) };
-  const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(db, config.smdpAddress) }));
+  // Frozen: a verb that needs something else (a merchant, its clock) makes a derived copy;
+  // an assignment to the shared context fails loudly instead of leaking into every request.
+  const ctx: ServiceContext = Object.freeze({
+    db,
+    clock,
+    config: Object.freeze(settings),
+    publicUrl: () => boundUrl ?? configuredUrl,
+    services,
+    ...(logger ? { log: logger } : {}),
+    wakeJobs: () => runner?.wake(),
+    merchantChanged: () => merchants.invalidate(),
+    ...(sandbox ? { sandbox } : {}),
+  });
+  const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(services.sequences, config.smdpAddress) }));
   runner = jobs;
   return {
     ctx,
     jobs,
+    merchants,
     rateLimiter: redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter(),
     replayGuard: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(),
     redis,
+    logger,
+    listening(port) {
+      if (followsPort) boundUrl = defaultPublicUrl(config.host, port);
+    },
     async close() {
       await jobs.stop();
       redis?.disconnect();

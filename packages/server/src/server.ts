@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { formatUnits } from '@esimkit/contract';
-import { defaultPublicUrl, loadConfig, type Config } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { scheduleNextSweep } from './domain/sweeps/run.js';
 import type { Clock } from './lib/clock.js';
@@ -21,6 +21,7 @@ export interface RunningServer {
 export interface StartOptions {
   config?: Config;
   clock?: Clock;
+  /** The log: pino options, `true` for pino's defaults, `false` for none; default the LOG_LEVEL. */
   logger?: boolean | Record<string, unknown>;
   /** Where start-up lines (demo credentials) go; default stdout. */
   print?: (line: string) => void;
@@ -39,7 +40,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   for (const warning of productionWarnings(config)) warn(warning);
   let runtime: Runtime;
   try {
-    runtime = await openRuntime(config, options.clock);
+    runtime = await openRuntime(config, options.clock, { logger: options.logger ?? { level: config.logLevel } });
   } catch (error) {
     throw asDatabaseError(error, config.databaseUrl);
   }
@@ -53,19 +54,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       print(`  SecretKey:     ${demo.secretKey}`);
       if (demo.created) print(`  Balance:       ${formatUnits(demo.balance)} of test funds`);
     }
-    const app = await buildApp({ ...runtime, version: VERSION, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
-    runtime.ctx.log = app.log;
+    const app = await buildApp({ ...runtime, version: VERSION });
     if (config.jobRunner) {
       await scheduleNextSweep(runtime.ctx);
       runtime.jobs.start();
     }
     const address = await app.listen({ port: config.port, host: config.host });
-    // PORT=0 takes any free port; a public URL derived from the config would say :0, so the
-    // flag URLs in package lists would be unreachable. Point it at the port really bound.
-    if (config.port === 0 && config.publicUrl === defaultPublicUrl(config.host, 0)) {
-      const bound = app.server.address();
-      if (bound && typeof bound === 'object') runtime.ctx.config = { ...config, publicUrl: defaultPublicUrl(config.host, bound.port) };
-    }
+    // PORT=0 takes any free port: a public URL derived from the config would say :0 and the
+    // flag URLs in package lists would be unreachable. The runtime points it at the port bound.
+    const bound = app.server.address();
+    if (bound && typeof bound === 'object') runtime.listening(bound.port);
     print(`esimkit ${VERSION} listening on ${address} (${config.mode} mode, ${runtime.ctx.db.dialect.name})`);
     return {
       app,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, JobRunner, loadConfig, type ServiceContext } from '../src/index.js';
+import { JobRunner, loadConfig, openRuntime, type Runtime } from '../src/index.js';
 import { enqueueJob } from '../src/jobs/queue.js';
 import { call, paths, startTestServer, type TestServer } from './support/harness.js';
 
@@ -88,18 +88,19 @@ interface TestJobs {
 
 describe('two workers on one queue', () => {
   let server: TestServer;
-  let contexts: ServiceContext[] = [];
+  let instances: Runtime[] = [];
   beforeAll(async () => {
     server = await startTestServer({ env: { JOB_RUNNER: 'off' } });
   });
   afterAll(async () => {
-    for (const ctx of contexts) await ctx.db.close();
+    for (const instance of instances) await instance.close();
     await server?.close();
   });
 
   it('never runs one job in two workers', async () => {
     const config = loadConfig({ DATABASE_URL: server.databaseUrl, LOG_LEVEL: 'silent' });
-    contexts = [0, 1].map(() => ({ db: connect(server.databaseUrl), clock: { now: () => new Date() }, config }));
+    instances = [await openRuntime(config), await openRuntime(config)];
+    const contexts = instances.map((instance) => instance.ctx);
     const db = server.runtime.ctx.db.kysely;
     for (let i = 0; i < 300; i++) await enqueueJob<TestJobs>(db, { kind: 'probe', payload: { n: i } });
     const seen: { n: number; worker: number }[] = [];

@@ -264,7 +264,7 @@ describe('startServer (in process)', () => {
     const local = await startTestServer({ env: { SEED_CATALOG: seed } });
     try {
       const merchant = await local.merchant();
-      expect(local.runtime.ctx.config.publicUrl).toBe(local.baseUrl);
+      expect(local.runtime.ctx.publicUrl()).toBe(local.baseUrl);
       const logo = await logoOf(local, merchant.accessCode);
       expect(logo).toBe(`${local.baseUrl}/img/flags/jp.svg`);
       expect((await fetch(logo)).status).toBe(200);

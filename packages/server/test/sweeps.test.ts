@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, loadConfig, type ServiceContext } from '../src/index.js';
+import { loadConfig, openRuntime, type Runtime } from '../src/index.js';
 import { runSweeps } from '../src/domain/sweeps/run.js';
 import { call, startTestServer, TEST_DATABASE, type TestServer } from './support/harness.js';
 
@@ -7,13 +7,13 @@ import { call, startTestServer, TEST_DATABASE, type TestServer } from './support
 const ORDER = '/api/v1/open/esim/order';
 const QUERY = '/api/v1/open/esim/query';
 let server: TestServer;
-const extra: ServiceContext[] = [];
+const extra: Runtime[] = [];
 
 beforeAll(async () => {
   server = await startTestServer({ env: { ALLOCATION_DELAY_MS: '0', JOB_RUNNER: 'on' } });
 });
 afterAll(async () => {
-  for (const ctx of extra) await ctx.db.close();
+  for (const instance of extra) await instance.close();
   await server?.close();
 });
 
@@ -46,8 +46,8 @@ describe('sweeps on several instances', () => {
     const config = loadConfig({ DATABASE_URL: server.databaseUrl, LOG_LEVEL: 'silent', ESIMKIT_MODE: 'production' });
     // Several instances share a database on PostgreSQL only; SQLite serves one instance.
     const instances = TEST_DATABASE === 'postgres' ? 3 : 1;
-    for (let i = 0; i < instances; i++) extra.push({ db: connect(server.databaseUrl), clock: { now: () => new Date() }, config });
-    const results = await Promise.all(extra.map((ctx) => runSweeps(ctx, { now: ctx.clock.now() })));
+    for (let i = 0; i < instances; i++) extra.push(await openRuntime(config));
+    const results = await Promise.all(extra.map(({ ctx }) => runSweeps(ctx, { now: ctx.clock.now() })));
     expect(results.reduce((n, r) => n + r.expired, 0)).toBe(240);
     expect(results.reduce((n, r) => n + r.warned, 0)).toBe(120);
 
@@ -57,7 +57,7 @@ describe('sweeps on several instances', () => {
     expect(changes.filter((c) => c.to_value === 'USED_EXPIRED')).toHaveLength(120);
     const warnings = await db.selectFrom('webhook_events').select('body').where('notify_type', '=', 'VALIDITY_USAGE').execute();
     expect(warnings).toHaveLength(0); // the expiry came first for these: no warning for an expired eSIM
-    const again = await runSweeps(extra[0]!, { now: new Date() });
+    const again = await runSweeps(extra[0]!.ctx, { now: new Date() });
     expect(again).toEqual({ warned: 0, reset: 0, expired: 0 });
   });
 });

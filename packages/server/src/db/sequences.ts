@@ -10,36 +10,39 @@ interface Block {
   end: number;
 }
 
-const blocks = new WeakMap<Db, LruCache<string, Block>>();
-
 /**
- * Reserves `count` consecutive values of a named counter and returns the first. Values are
- * taken from the database in blocks, each in its own short statement (never inside a
- * caller's transaction, so concurrent orders do not queue on the counter's row). Numbers
- * are unique across processes but not dense: a block left over when the process stops or
- * the name changes (names carry the minute) leaves a gap, which is harmless.
+ * Named counters (order numbers, esimTranNos, minted ICCIDs). One per runtime: the blocks it
+ * holds are this process's, made by the runtime and passed to what numbers things.
  */
-export async function nextSequence(db: Db, name: string, count = 1): Promise<number> {
-  let cache = blocks.get(db);
-  if (!cache) {
-    cache = new LruCache(64);
-    blocks.set(db, cache);
-  }
-  const block = cache.get(name);
-  if (block && block.end - block.next >= count) {
-    const first = block.next;
-    block.next += count;
+export class Sequences {
+  private readonly blocks = new LruCache<string, Block>(64);
+
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Reserves `count` consecutive values of a named counter and returns the first. Values are
+   * taken from the database in blocks, each in its own short statement (never inside a
+   * caller's transaction, so concurrent orders do not queue on the counter's row). Numbers
+   * are unique across processes but not dense: a block left over when the process stops or
+   * the name changes (names carry the minute) leaves a gap, which is harmless.
+   */
+  async next(name: string, count = 1): Promise<number> {
+    const block = this.blocks.get(name);
+    if (block && block.end - block.next >= count) {
+      const first = block.next;
+      block.next += count;
+      return first;
+    }
+    const take = Math.max(count, BLOCK);
+    const row = await this.db.kysely
+      .insertInto('sequences')
+      .values({ name, value: take })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql<number>`sequences.value + ${take}` }))
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    const end = Number(row.value) + 1;
+    const first = end - take;
+    this.blocks.set(name, { next: first + count, end });
     return first;
   }
-  const take = Math.max(count, BLOCK);
-  const row = await db.kysely
-    .insertInto('sequences')
-    .values({ name, value: take })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql<number>`sequences.value + ${take}` }))
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  const end = Number(row.value) + 1;
-  const first = end - take;
-  cache.set(name, { next: first + count, end });
-  return first;
 }

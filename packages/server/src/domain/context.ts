@@ -1,31 +1,59 @@
+import type { CompiledQuery, Selectable } from 'kysely';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
-import type { Clock } from '../lib/clock.js';
+import type { Sequences } from '../db/sequences.js';
 import type { MerchantsTable } from '../db/schema.js';
-import type { Selectable } from 'kysely';
+import type { Clock } from '../lib/clock.js';
 import type { DrainOptions } from '../jobs/runner.js';
+import type { PackageListCache } from './catalog/package-list-cache.js';
 import type { Device, Network } from './ports.js';
 
-/** What every domain verb may use: storage, time and settings. Nothing of HTTP. */
+/**
+ * What every domain verb may use: storage, time, settings and this process's services.
+ * Nothing of HTTP. Built once by the runtime (runtime.ts) and never changed (it is frozen):
+ * what a verb needs to vary, such as a merchant's clock, goes in a derived copy.
+ */
 export interface ServiceContext {
-  db: Db;
+  readonly db: Db;
   /**
    * "Now": real time for work that is no merchant's; a merchant's own clock (ahead of real
    * time in the sandbox) for its verbs and its background jobs (domain/merchant-clock.ts).
    */
-  clock: Clock;
-  config: Config;
-  /** Error and warning logs of background work; absent in some scripts. */
-  log?: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  readonly clock: Clock;
+  /** The settings, all but the public URL, which is final only once the server listens. */
+  readonly config: ServiceConfig;
+  /** The base of URLs handed out (flags, QR codes): PUBLIC_URL, or this server's own address. */
+  publicUrl(): string;
+  /** Caches and counters of this process, made by the runtime. */
+  readonly services: Services;
+  /** Error and warning logs of background work; absent in operator commands. */
+  readonly log?: Log;
   /** Tells the job runner of this process that a job was enqueued (saves a poll interval). */
-  wakeJobs?: () => void;
+  wakeJobs?(): void;
   /**
-   * Drops this process's cached merchant rows after a verb changed a merchant's settings
+   * Drops this process's cached merchant settings after a verb changed a merchant's settings
    * (other instances see the change within their cache's second).
    */
-  merchantChanged?: () => void;
+  merchantChanged(): void;
   /** Sandbox mode only: the simulated device and network, and a way to run due jobs now. */
-  sandbox?: SandboxControls;
+  readonly sandbox?: SandboxControls;
+}
+
+export type ServiceConfig = Omit<Config, 'publicUrl'>;
+
+export interface Log {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/** Per-process state, one of each per runtime: nothing of this kind lives in a module. */
+export interface Services {
+  /** Blocks of order, eSIM and ICCID numbers this process has taken. */
+  readonly sequences: Sequences;
+  /** package/list answers, dropped when the catalogue changes. */
+  readonly packageLists: PackageListCache;
+  /** balance/query's statement, compiled once (domain/balance/query.ts). */
+  readonly balanceQuery: CompiledQuery<MerchantBalance>;
 }
 
 export interface SandboxControls {
@@ -36,11 +64,20 @@ export interface SandboxControls {
   drainJobs(options: DrainOptions): Promise<number>;
 }
 
+/** A merchant as stored, balance included: read it fresh (in a transaction when it matters). */
 export type MerchantRow = Selectable<MerchantsTable>;
+
+export type MerchantBalance = Pick<MerchantRow, 'balance' | 'balance_updated_at'>;
+
+/**
+ * A merchant's settings: everything but the balance. The request's merchant may come from a
+ * cache a second old, so it cannot carry a balance to be mistaken for a fresh one.
+ */
+export type MerchantSettings = Omit<MerchantRow, keyof MerchantBalance>;
 
 /** A verb acting for an authenticated merchant. */
 export interface MerchantContext extends ServiceContext {
-  merchant: MerchantRow;
+  readonly merchant: MerchantSettings;
 }
 
 export interface Verb<Input, Ctx = MerchantContext> {

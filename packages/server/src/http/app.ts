@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { buildAsyncApi, buildOpenApi, endpoints, extensionEndpoints, sandboxEndpoints } from '@esimkit/contract';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { flagFile } from '../domain/catalog/countries.js';
 import type { ServiceContext } from '../domain/context.js';
 import { renderDocsPage } from './docs/page.js';
 import { registerInstallPages } from './install-pages.js';
 import { errorBody } from './envelope.js';
-import { MerchantCache } from './merchant-cache.js';
+import type { MerchantCache } from './merchant-cache.js';
 import { jobCounts } from '../jobs/queue.js';
 import { Metrics } from './metrics.js';
 import { registerPartnerApi, sendJson } from './partner-api.js';
@@ -20,15 +20,17 @@ export interface AppDeps {
   ctx: ServiceContext;
   rateLimiter: RateLimiter;
   replayGuard: ReplayGuard;
+  /** Merchants by access code (made by the runtime, which empties it when a verb changes one). */
+  merchants: MerchantCache;
   version: string;
-  /** Pino logger options; false silences logging (tests). */
-  logger?: boolean | Record<string, unknown>;
+  /** The runtime's log; none silences logging (tests). */
+  logger: FastifyBaseLogger | undefined;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { ctx } = deps;
   const app = Fastify({
-    logger: deps.logger ?? { level: ctx.config.logLevel },
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     // Per-request log lines cost throughput; errors are still logged with their request id.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.bodyLimit,
@@ -48,14 +50,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const metrics = new Metrics(() => jobCounts(ctx.db));
-  const merchants = new MerchantCache(ctx.db);
-  ctx.merchantChanged = () => merchants.invalidate();
   // Outside sandbox mode the sandbox API is not served at all (its paths answer 000103).
   const sandbox = ctx.config.mode === 'sandbox';
   registerPartnerApi(app, sandbox ? [...partnerRoutes, ...sandboxRoutes] : partnerRoutes, {
     ctx,
     metrics,
-    merchants,
+    merchants: deps.merchants,
     rateLimiter: deps.rateLimiter,
     replayGuard: deps.replayGuard,
     signatureWindowMs: ctx.config.signatureWindowMs,
@@ -64,7 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Built on first use: the public URL is final only once the server listens (PORT=0).
   let openApi: Record<string, unknown> | undefined;
   const openApiDocument = () =>
-    (openApi ??= buildOpenApi([...endpoints, ...extensionEndpoints, ...(sandbox ? sandboxEndpoints : [])], { serverUrl: ctx.config.publicUrl, version: deps.version }));
+    (openApi ??= buildOpenApi([...endpoints, ...extensionEndpoints, ...(sandbox ? sandboxEndpoints : [])], { serverUrl: ctx.publicUrl(), version: deps.version }));
   app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(openApiDocument()));
   const asyncApi = buildAsyncApi({ version: deps.version });
   app.get('/asyncapi.json', async (_request, reply) => reply.type('application/json').send(asyncApi));

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { computeSignature, headerNames } from '@esimkit/contract';
 import type { FastifyRequest } from 'fastify';
-import type { MerchantRow } from '../domain/context.js';
+import type { MerchantSettings } from '../domain/context.js';
 import { ApiError } from '../domain/errors.js';
 import { isBlocked } from './ip-blocklist.js';
 import type { MerchantCache } from './merchant-cache.js';
@@ -16,7 +16,7 @@ export interface AuthDeps {
 }
 
 export interface Authenticated {
-  merchant: MerchantRow;
+  merchant: MerchantSettings;
   /** Under the `warn` policy: what was wrong with the signature (served anyway). */
   signatureWarning?: string;
 }
@@ -69,7 +69,7 @@ export class RateLimitedError extends ApiError {
 const UUID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /** The first thing wrong with the request's signature under the merchant's policy, if any. */
-async function signatureProblem(request: FastifyRequest, rawBody: Buffer, merchant: MerchantRow, accessCode: string, deps: AuthDeps): Promise<ApiError | undefined> {
+async function signatureProblem(request: FastifyRequest, rawBody: Buffer, merchant: MerchantSettings, accessCode: string, deps: AuthDeps): Promise<ApiError | undefined> {
   if (merchant.signature_policy === 'off') return undefined;
   const signature = header(request, headerNames.signature);
   if (!signature) {

@@ -4,19 +4,12 @@ import { RawJson } from '../lib/raw-json.js';
 
 export { RawJson };
 
-/** Envelopes around cached answers (package lists), built once per cached answer. */
-const envelopes = new WeakMap<RawJson, Buffer>();
-
 export function successBody(endpoint: Endpoint, obj: unknown): string | Buffer {
   const code = endpoint.successCode === null ? 'null' : `"${endpoint.successCode}"`;
   const wrap = (objJson: string) => `{"success":true,"errorCode":${code},"errorMsg":null,"errorMessage":null,"obj":${objJson}}`;
   if (!(obj instanceof RawJson)) return wrap(JSON.stringify(obj ?? {}));
-  let envelope = envelopes.get(obj);
-  if (!envelope) {
-    envelope = Buffer.from(wrap(obj.json));
-    envelopes.set(obj, envelope);
-  }
-  return envelope;
+  // A cached answer (package lists) carries its envelope, built once.
+  return obj.enveloped(code, wrap);
 }
 
 /** Both message spellings, always non-empty (field-notes §1). */

@@ -1,9 +1,9 @@
 import { BlockList, isIP } from 'node:net';
 
-/** Per-merchant list of IPs and CIDR blocks refused with 101002. */
-export function compileBlocklist(entries: string[]): BlockList {
+/** Per-merchant list of IPs and CIDR blocks refused with 101002; null when it is empty (nothing to check). */
+export function compileBlocklist(entries: string[]): BlockList | null {
+  if (entries.length === 0) return null;
   const list = new BlockList();
-  if (entries.length === 0) empty.add(list);
   for (const entry of entries) {
     const [address, prefix] = entry.trim().split('/');
     const family = isIP(address ?? '');
@@ -15,10 +15,8 @@ export function compileBlocklist(entries: string[]): BlockList {
   return list;
 }
 
-const empty = new WeakSet<BlockList>();
-
-export function isBlocked(list: BlockList, ip: string): boolean {
-  if (empty.has(list)) return false;
+export function isBlocked(list: BlockList | null, ip: string): boolean {
+  if (list === null) return false;
   // IPv4 clients on a dual-stack socket appear as ::ffff:a.b.c.d.
   const plain = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
   const family = isIP(plain);

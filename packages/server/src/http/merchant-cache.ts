@@ -1,13 +1,15 @@
 import type { BlockList } from 'node:net';
 import type { Db } from '../db/connect.js';
-import type { MerchantRow } from '../domain/context.js';
+import type { MerchantSettings } from '../domain/context.js';
 import { findMerchantByAccessCode } from '../domain/merchants/find.js';
 import { LruCache } from '../lib/lru.js';
 import { compileBlocklist } from './ip-blocklist.js';
 
 export interface CachedMerchant {
-  row: MerchantRow;
-  blocklist: BlockList;
+  /** Settings only: a cached row has no balance to be mistaken for a fresh one. */
+  row: MerchantSettings;
+  /** null: no address is blocked. */
+  blocklist: BlockList | null;
 }
 
 interface Entry {
@@ -19,7 +21,8 @@ interface Entry {
 /**
  * Merchants looked up by access code, kept for a short time so that authentication costs
  * no query on most requests. A change to a merchant (new policy, blocked IP) takes effect
- * on every instance within `ttlMs`. Balances are never read from here.
+ * on every instance within `ttlMs`, in this one at once (`ctx.merchantChanged`). One per
+ * runtime. Balances are not cached: the rows have none.
  */
 export class MerchantCache {
   private readonly entries = new LruCache<string, Entry>(10_000);

@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Db } from '../db/connect.js';
-import { nextSequence } from '../db/sequences.js';
+import type { Sequences } from '../db/sequences.js';
 import type { Profile, ProfileSource } from '../domain/ports.js';
 import { luhnCheckDigit } from '../lib/identifiers.js';
 import { randomHex } from '../lib/random.js';
@@ -14,12 +13,12 @@ const IMSI_PREFIX = '45442';
 /** The simulated SM-DP+: mints profiles (an operator's inventory or a real SM-DP+ can stand in). */
 export class SimulatedSmdp implements ProfileSource {
   constructor(
-    private readonly db: Db,
+    private readonly sequences: Sequences,
     private readonly address: string,
   ) {}
 
   async mint(count: number): Promise<Profile[]> {
-    const first = await nextSequence(this.db, 'iccid', count);
+    const first = await this.sequences.next('iccid', count);
     return Array.from({ length: count }, (_, i) => {
       const body = ICCID_PREFIX + String(first + i).padStart(11, '0');
       const matchingId = randomHex(16).toUpperCase();

@@ -4,7 +4,6 @@ import type { Database } from '../../db/schema.js';
 import { randomHex } from '../../lib/random.js';
 import type { ServiceContext, Verb } from '../context.js';
 import { catalogFromJson } from './json-catalog.js';
-import { invalidatePackageListCache } from './package-list-cache.js';
 import { parsePriceList, type Catalog } from './price-list.js';
 import type { LocationRow, PackageRow } from './rows.js';
 
@@ -43,7 +42,7 @@ export async function importCatalog({ ctx, input }: Verb<Catalog, ServiceContext
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: version }))
       .execute();
   });
-  invalidatePackageListCache(ctx);
+  ctx.services.packageLists.invalidate();
   return { packages: input.packages.length, locations: input.locations.length };
 }
 

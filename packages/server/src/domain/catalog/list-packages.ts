@@ -2,7 +2,7 @@ import type { PackageItem } from '@esimkit/contract';
 import type { Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { PackagesTable } from '../../db/schema.js';
-import type { MerchantRow, ServiceContext } from '../context.js';
+import type { MerchantSettings, ServiceContext } from '../context.js';
 import { findOwnedEsim } from '../esims/find.js';
 import { ApiError } from '../errors.js';
 import { countryName, flagUrl } from './countries.js';
@@ -27,7 +27,7 @@ type PackageRecord = Selectable<PackagesTable>;
  *   itself; with type TOPUP the top-ups that reload it (same location family);
  * - `iccid` / `esimTranNo` (type TOPUP): the top-ups for that eSIM's plan.
  */
-export async function listPackages(ctx: ServiceContext & { merchant?: MerchantRow }, filter: PackageFilter): Promise<z.infer<typeof PackageItem>[]> {
+export async function listPackages(ctx: ServiceContext & { merchant?: MerchantSettings }, filter: PackageFilter): Promise<z.infer<typeof PackageItem>[]> {
   const type = filter.type ?? 'BASE';
   let query = ctx.db.kysely.selectFrom('packages').selectAll().where('type', '=', filter.iccid || filter.esimTranNo ? 'TOPUP' : type);
 
@@ -58,7 +58,7 @@ export async function listPackages(ctx: ServiceContext & { merchant?: MerchantRo
   }
 
   const rows = await query.orderBy('sort_order').orderBy('code').execute();
-  return rows.map((row) => renderPackage(row, ctx.config.publicUrl));
+  return rows.map((row) => renderPackage(row, ctx.publicUrl()));
 }
 
 /** A plan by code or slug, base plans first (a top-up shares its base plan's slug). */

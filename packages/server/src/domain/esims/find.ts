@@ -1,10 +1,10 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Database, EsimsTable } from '../../db/schema.js';
-import type { MerchantRow } from '../context.js';
+import type { Selectable } from 'kysely';
+import type { EsimsTable } from '../../db/schema.js';
+import type { Executor } from '../../db/transaction.js';
+import type { MerchantSettings } from '../context.js';
 import { ApiError } from '../errors.js';
 
 export type EsimRow = Selectable<EsimsTable>;
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface EsimRefInput {
   esimTranNo?: string | undefined;
@@ -22,7 +22,7 @@ export function requireEsimRef(input: EsimRefInput, missingCode: '000105' | '200
  * names the merchant's newest eSIM with it. An eSIM that does not exist and one that is
  * another merchant's get the same answer, 310403, so nothing leaks.
  */
-export async function findOwnedEsim(db: Executor, merchant: MerchantRow, ref: EsimRefInput): Promise<EsimRow> {
+export async function findOwnedEsim(db: Executor, merchant: MerchantSettings, ref: EsimRefInput): Promise<EsimRow> {
   const query = db.selectFrom('esims').selectAll().where('merchant_id', '=', merchant.id);
   // esimTranNo is unique: no ordering, so the planner takes its index rather than the
   // merchant's (a query sorted by id walked every eSIM of the merchant).

@@ -69,7 +69,7 @@ export async function queryEsims({ ctx, input }: Verb<EsimQueryInput>) {
     .offset((pageNum - 1) * pageSize)
     .execute();
   return {
-    esimList: await renderEsims(db, ctx.config.publicUrl, rows),
+    esimList: await renderEsims(db, ctx.publicUrl(), rows),
     pager: { pageSize, pageNum, total: Number(totalRow.total) },
   };
 }

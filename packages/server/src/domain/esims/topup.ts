@@ -65,7 +65,7 @@ export async function topUpEsim({ ctx, input }: Verb<TopupInput>): Promise<Topup
   }
 
   const now = ctx.clock.now();
-  const [topUpEsimTranNo] = await newEsimTranNos(ctx.db, now, 1);
+  const [topUpEsimTranNo] = await newEsimTranNos(ctx.services.sequences, now, 1);
   try {
     const result = await db.transaction().execute(async (tx) => {
       // The new totals are computed from this read: the lock makes concurrent top-ups (and a

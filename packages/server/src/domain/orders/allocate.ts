@@ -48,7 +48,7 @@ export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, or
   const mintedNeeded = items.filter((i) => !reserved.some((p) => p.package_code === i.packageCode)).reduce((n, i) => n + i.count, 0);
   const minted = mintedNeeded ? await smdp.mint(mintedNeeded) : [];
   const now = ctx.clock.now();
-  const tranNos = await newEsimTranNos(ctx.db, now, order.esim_count);
+  const tranNos = await newEsimTranNos(ctx.services.sequences, now, order.esim_count);
 
   await ctx.db.kysely.transaction().execute(async (tx) => {
     const claimed = await tx

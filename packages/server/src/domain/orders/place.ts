@@ -38,7 +38,7 @@ export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise
   }
 
   const now = ctx.clock.now();
-  const orderNo = await newOrderNo(ctx.db, now);
+  const orderNo = await newOrderNo(ctx.services.sequences, now);
   const delay = ctx.merchant.allocation_delay_ms ?? ctx.config.allocationDelayMs;
   try {
     await ctx.db.kysely.transaction().execute(async (tx) => {

@@ -97,7 +97,7 @@ export async function advanceClock({ ctx, input }: { ctx: MerchantContext; input
     await runDue();
   } finally {
     await markAdvancing(ctx.db.kysely, merchantId, null);
-    ctx.merchantChanged?.();
+    ctx.merchantChanged();
     ctx.wakeJobs?.();
   }
   return { ...clockState(offset), ...ran };

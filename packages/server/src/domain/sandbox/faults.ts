@@ -1,5 +1,5 @@
 import { errorCodes, type ErrorCode } from '@esimkit/contract';
-import type { MerchantContext, MerchantRow } from '../context.js';
+import type { MerchantContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { sandboxOf } from './clock.js';
 
@@ -69,7 +69,7 @@ export async function setFaults({ ctx, input }: { ctx: MerchantContext; input: F
       .where('id', '=', ctx.merchant.id)
       .execute();
   });
-  ctx.merchantChanged?.();
+  ctx.merchantChanged();
   return readPlan(ctx);
 }
 
@@ -83,7 +83,7 @@ export async function clearFaults({ ctx }: { ctx: MerchantContext }) {
       .where('id', '=', ctx.merchant.id)
       .execute();
   });
-  ctx.merchantChanged?.();
+  ctx.merchantChanged();
   return readPlan(ctx);
 }
 
@@ -100,7 +100,7 @@ function packagesNamed(input: unknown): string[] {
  * requests, and the code of the first matching fault rule while it has calls left (each
  * match uses one, atomically, so N means N across instances).
  */
-export async function applyFaults(ctx: MerchantContext & { merchant: MerchantRow }, endpoint: { name: string; path: string }, input: unknown): Promise<void> {
+export async function applyFaults(ctx: MerchantContext, endpoint: { name: string; path: string }, input: unknown): Promise<void> {
   const merchant = ctx.merchant;
   if (merchant.busy_share > 0 && Math.random() < merchant.busy_share) throw new ApiError('900001', `${errorCodes['900001']} (sandbox fault)`);
   if (!merchant.faults_active) return;
@@ -108,7 +108,7 @@ export async function applyFaults(ctx: MerchantContext & { merchant: MerchantRow
   const rules = await db.selectFrom('fault_rules').selectAll().where('merchant_id', '=', merchant.id).where('remaining', '>', 0).orderBy('id').execute();
   if (rules.length === 0) {
     await db.updateTable('merchants').set({ faults_active: 0 }).where('id', '=', merchant.id).execute();
-    ctx.merchantChanged?.();
+    ctx.merchantChanged();
     return;
   }
   const named = packagesNamed(input);

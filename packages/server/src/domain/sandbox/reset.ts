@@ -44,7 +44,7 @@ export async function resetSandbox({ ctx, input }: { ctx: MerchantContext; input
         : await postLedgerEntry(tx, { merchantId, amount: target - current.balance, kind: 'adjustment', note: 'sandbox reset', now });
     return { balance, removedEsims: esimIds.length };
   });
-  ctx.merchantChanged?.();
+  ctx.merchantChanged();
   return result;
 }
 
