@@ -11,6 +11,8 @@ const conditions = ['@esimkit/source', 'module', 'node', 'development|production
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
+  // The console's TSX (tsconfig.json says the same for the type checker and the builds).
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
     include: ['packages/*/test/**/*.test.ts'],
     globalSetup: ['packages/server/test/support/global-setup.ts', 'packages/cli/test/global-setup.ts'],

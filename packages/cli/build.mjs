@@ -75,6 +75,9 @@ try {
     platform: 'node',
     target: 'node20',
     conditions: ['@esimkit/source'],
+    // The console's server-rendered TSX (as tsconfig.json says).
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
     plugins: [resolvePackages],
     // Inlined CommonJS (commander) calls require() for Node built-ins.
     banner: { js: "import { createRequire as __esimkitCreateRequire } from 'node:module';\nconst require = __esimkitCreateRequire(import.meta.url);" },
@@ -103,15 +106,21 @@ if (problems.length) {
 const seed = resolve(here, '../server/seed/esimaccess-pricelist.csv');
 mkdirSync(join(outDir, 'seed'), { recursive: true });
 copyFileSync(seed, join(outDir, 'seed/esimaccess-pricelist.csv'));
+// The console's own static files (CSS, the chart script): its assets.ts reads them from
+// ./assets/ beside its own module, a chunk in dist/lib/. htmx and uPlot come from their packages.
+const consoleAssets = resolve(here, '../server/src/console/assets');
+mkdirSync(join(outDir, 'lib/assets'), { recursive: true });
+for (const name of readdirSync(consoleAssets)) copyFileSync(join(consoleAssets, name), join(outDir, 'lib/assets', name));
 if (process.env.ESIMKIT_BUILD_META) writeFileSync(process.env.ESIMKIT_BUILD_META, JSON.stringify(result.metafile));
 
 if (merge) {
-  for (const sub of ['seed', 'lib']) mkdirSync(join(distDir, sub), { recursive: true });
+  for (const sub of ['seed', 'lib/assets']) mkdirSync(join(distDir, sub), { recursive: true });
   const moveAll = (sub, last) => {
-    const names = readdirSync(join(outDir, sub)).sort((a, b) => Number(a.startsWith(last)) - Number(b.startsWith(last)));
+    const names = readdirSync(join(outDir, sub), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort((a, b) => Number(a.startsWith(last)) - Number(b.startsWith(last)));
     for (const name of names) renameSync(join(outDir, sub, name), join(distDir, sub, name));
   };
   moveAll('seed', '');
+  moveAll('lib/assets', '');
   moveAll('lib', 'main.js');
   rmSync(outDir, { recursive: true, force: true });
 } else {

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_sandbox.js';
 import * as m0005 from './migrations/0005_webhook_retention.js';
 import * as m0006 from './migrations/0006_installation_time.js';
 import * as m0007 from './migrations/0007_merchant_clocks.js';
+import * as m0008 from './migrations/0008_console.js';
 
 // Numbered, frozen migrations, the same files for SQLite and PostgreSQL. Each receives the
 // dialect so that the few type differences stay in db/dialect.ts.
@@ -18,6 +19,7 @@ const migrations = {
   '0005_webhook_retention': m0005,
   '0006_installation_time': m0006,
   '0007_merchant_clocks': m0007,
+  '0008_console': m0008,
 };
 
 export async function migrate(db: Db): Promise<string[]> {

@@ -299,7 +299,47 @@ export interface WebhookAttemptsTable {
   error: string | null;
 }
 
+/** A person who signs in to the console: a merchant's user, or an operator. */
+export interface ConsoleUsersTable {
+  id: Generated<number>;
+  email: string;
+  /** `scrypt$N$r$p$salt$hash` (domain/console-users/password.ts); null: none set yet. */
+  password_hash: string | null;
+  /** Null for operators. */
+  merchant_id: number | null;
+  is_operator: Generated<number>;
+  disabled: Generated<number>;
+  created_at: number;
+}
+
+/** A signed-in browser; the cookie's token is stored as its SHA-256 only. Real time. */
+export interface ConsoleSessionsTable {
+  id: Generated<number>;
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export type ConsoleTokenPurpose = 'login' | 'set-password';
+
+/** A one-time link (sign in, set a password), stored as its SHA-256. Real time. */
+export interface ConsoleLoginTokensTable {
+  id: Generated<number>;
+  token_hash: string;
+  user_id: number;
+  purpose: ConsoleTokenPurpose;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
+  console_users: ConsoleUsersTable;
+  console_sessions: ConsoleSessionsTable;
+  console_login_tokens: ConsoleLoginTokensTable;
   fault_rules: FaultRulesTable;
   webhook_events: WebhookEventsTable;
   webhook_attempts: WebhookAttemptsTable;

@@ -9,6 +9,7 @@ import { registerInstallPages } from './install-pages.js';
 import { errorBody } from './envelope.js';
 import type { MerchantCache } from './merchant-cache.js';
 import { jobCounts } from '../jobs/queue.js';
+import { registerConsole } from '../console/index.js';
 import { Metrics } from './metrics.js';
 import { registerPartnerApi, sendJson } from './partner-api.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -74,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   registerInstallPages(app, ctx);
+  registerConsole(app, { ctx, merchants: deps.merchants, rateLimiter: deps.rateLimiter });
 
   app.get('/healthz', async (_request, reply) => {
     try {

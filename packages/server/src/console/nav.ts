@@ -1,0 +1,23 @@
+/**
+ * The console's navigation: one list, filtered by who is signed in. A page author adds a
+ * line here when adding a page that belongs in the menu; `match` marks the entry current on
+ * the page's sub-pages too (an eSIM's detail under eSIMs).
+ */
+export interface NavEntry {
+  href: string;
+  label: string;
+  for: 'merchant' | 'operator';
+  /** Only in sandbox mode. */
+  sandbox?: boolean;
+}
+
+export const NAV: readonly NavEntry[] = [
+  { href: '/console', label: 'Dashboard', for: 'merchant' },
+  { href: '/console/operator', label: 'Overview', for: 'operator' },
+];
+
+/** The entry a path belongs to: the longest href that is the path or a parent of it. */
+export function currentEntry(entries: readonly NavEntry[], path: string): NavEntry | undefined {
+  const fits = entries.filter((e) => path === e.href || path.startsWith(`${e.href}/`));
+  return fits.sort((a, b) => b.href.length - a.href.length)[0];
+}
