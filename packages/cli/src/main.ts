@@ -7,6 +7,7 @@ import { registerInventoryCommands } from './commands/inventory.js';
 import { registerOperatorCommands } from './commands/operator.js';
 import { registerPartnerCommands } from './commands/partner.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
+import { registerUserCommands } from './commands/users.js';
 
 const program = new Command()
   .name('esimkit')
@@ -43,6 +44,7 @@ registerOperatorCommands(program);
 registerInventoryCommands(program);
 registerPartnerCommands(program);
 registerSandboxCommands(program);
+registerUserCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,6 +4,7 @@ import { registerInventoryCommands } from '../src/commands/inventory.js';
 import { registerOperatorCommands } from '../src/commands/operator.js';
 import { registerPartnerCommands } from '../src/commands/partner.js';
 import { registerSandboxCommands } from '../src/commands/sandbox.js';
+import { registerUserCommands } from '../src/commands/users.js';
 import { runCli } from './support.js';
 
 // Every command's --help ends with examples, and every example is a command line the CLI
@@ -17,6 +18,7 @@ function program(): Command {
   registerInventoryCommands(root);
   registerPartnerCommands(root);
   registerSandboxCommands(root);
+  registerUserCommands(root);
   return root;
 }
 

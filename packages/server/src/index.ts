@@ -36,3 +36,7 @@ export { allocateOrder } from './domain/orders/allocate.js';
 export { JobRunner } from './jobs/runner.js';
 export { webhookSigningState, type WebhookSigningState } from './domain/webhooks/secret.js';
 export { verifyLedgers, type LedgerCheck } from './domain/merchants/verify-ledger.js';
+export { createConsoleUser, type ConsoleUser, type CreateConsoleUserInput } from './domain/console-users/create.js';
+export { ConsoleUserError } from './domain/console-users/errors.js';
+export { createLoginToken, SET_PASSWORD_TOKEN_TTL_MS } from './domain/console-users/login-tokens.js';
+export { passwordProblem } from './domain/console-users/password.js';

@@ -3,6 +3,7 @@ import { formatUnits } from '@esimkit/contract';
 import { loadConfig, type Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { scheduleNextSweep } from './domain/sweeps/run.js';
+import { demoLoginToken } from './domain/console-users/demo-user.js';
 import type { Clock } from './lib/clock.js';
 import { asDatabaseError } from './db/errors.js';
 import { productionWarnings } from './production-warnings.js';
@@ -65,6 +66,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const bound = app.server.address();
     if (bound && typeof bound === 'object') runtime.listening(bound.port);
     print(`esimkit ${VERSION} listening on ${address} (${config.mode} mode, ${runtime.ctx.db.dialect.name})`);
+    // The demo merchant's console, one click away: a one-time sign-in link (valid 1 hour), made
+    // once the public URL is known (PORT=0).
+    if (demo) print(`Console for the demo merchant (one-time link, valid 1 hour): ${runtime.ctx.publicUrl()}/console/login/link?token=${await demoLoginToken({ ctx: runtime.ctx, input: { merchantAccessCode: demo.accessCode } })}`);
     return {
       app,
       runtime,

@@ -245,3 +245,32 @@ describe('console sign-in', () => {
     await context.close();
   });
 });
+
+describe('the sandbox one-click console link', () => {
+  it('is printed at start for the demo merchant, and signs in once', async () => {
+    const { freshDatabaseUrl } = await import('./support/harness.js');
+    const { loadConfig, startServer } = await import('../src/index.js');
+    const database = await freshDatabaseUrl();
+    const lines: string[] = [];
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, LOG_LEVEL: 'silent', SEED_CATALOG: 'none' });
+    const demo = await startServer({ config, logger: false, print: (line) => lines.push(line) });
+    try {
+      const line = lines.find((l) => l.startsWith('Console for the demo merchant (one-time link, valid 1 hour): '));
+      expect(line, lines.join('\n')).toBeDefined();
+      const link = line!.split(': ')[1]!;
+      expect(link).toMatch(new RegExp(`^${demo.url}/console/login/link\\?token=[\\w-]{43}$`));
+      const first = await openPage(browser);
+      await first.page.goto(link);
+      await expectHeading(first.page, 'Dashboard');
+      expect(await first.page.locator('header').innerText()).toContain('Demo merchant');
+      expect(await first.page.locator('header').innerText()).toContain('demo@esimkit.local');
+      const again = await fetch(link, { redirect: 'manual' });
+      expect(again.status).toBe(400);
+      expect(again.headers.getSetCookie().some((c) => c.startsWith('esimkit_session=') && !c.startsWith('esimkit_session=;'))).toBe(false);
+      await first.context.close();
+    } finally {
+      await demo.close();
+      await database.drop();
+    }
+  });
+});
