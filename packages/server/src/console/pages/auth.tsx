@@ -27,9 +27,7 @@ function LoginForm(props: { email?: string; next: string; error?: string; notice
         <Field label="Password" name="password" type="password" autocomplete="current-password" required autofocus={Boolean(props.email)} />
         <button type="submit">Log in</button>
       </form>
-      <p class="hint">
-        No password yet? An operator can send you a link: <code>esimkit user create --email you@example.com --merchant CODE --link</code>.
-      </p>
+      <p class="hint">No password yet? Ask an operator for a set-password link.</p>
     </>
   );
 }
