@@ -107,6 +107,20 @@ describe('the packed esimkit', () => {
     const flag = await fetch(`${url}/img/flags/jp.svg`);
     expect(flag.status).toBe(200);
     expect(await flag.text()).toMatch(/<svg/);
+    // The console, its own CSS (copied beside the bundle) and htmx (from the installed package).
+    const login = await fetch(`${url}/console/login`);
+    expect(login.status).toBe(200);
+    const html = await login.text();
+    expect(html).toContain('<h1>Log in</h1>');
+    for (const asset of [...html.matchAll(/(?:href|src)="(\/console\/assets\/[^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'))) {
+      const response = await fetch(`${url}${asset}`);
+      expect(response.status, asset).toBe(200);
+      expect(response.headers.get('cache-control'), asset).toContain('immutable');
+    }
+    expect(html).toContain('/console/assets/htmx.min.js?v=');
+    expect(html).toContain('/console/assets/console.css?v=');
+    const link = /Console for the demo merchant \(one-time link, valid 1 hour\): (\S+)/.exec(out.stdout)?.[1];
+    expect((await fetch(link!, { redirect: 'manual' })).status).toBe(303);
 
     const created = await run('npx', ['esimkit', 'merchant', 'create', '--name', 'Installed Operator', '--balance', '250000', '--json'], { cwd: project, env, timeout: 60_000 });
     const merchant = JSON.parse(created.stdout);
