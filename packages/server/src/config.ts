@@ -55,6 +55,8 @@ const EnvSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE: z.enum(['on', 'off']).optional(),
   /** Days the webhook log keeps finished events (delivered, failed, no endpoint). */
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Days the console's request log keeps each merchant's API requests. */
+  REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   /** How long used data takes to reach orderUsage (the live service: 2-3 h). */
   USAGE_LAG_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(0),
   /** DATA_USAGE fires when the remaining share falls to each of these. */
@@ -96,6 +98,7 @@ export interface Config {
   dataUsageThresholds: number[];
   usageLagMs: number;
   webhookRetentionMs: number;
+  requestLogRetentionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -147,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookAllowPrivate: (e.WEBHOOK_ALLOW_PRIVATE ?? (e.ESIMKIT_MODE === 'sandbox' ? 'on' : 'off')) === 'on',
     usageLagMs: e.USAGE_LAG_SECONDS * 1000,
     webhookRetentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
+    requestLogRetentionMs: e.REQUEST_LOG_RETENTION_DAYS * 86_400_000,
     dataUsageThresholds: e.DATA_USAGE_THRESHOLDS.split(',')
       .map(Number)
       .sort((a, b) => b - a),

@@ -17,6 +17,7 @@ import { MemoryReplayGuard, RedisReplayGuard, type ReplayGuard } from './http/re
 import { systemClock, type Clock } from './lib/clock.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { JobRunner } from './jobs/runner.js';
+import { RequestLogRecorder } from './domain/request-log/recorder.js';
 import { SimulatedSmdp } from './sim/smdp.js';
 import { SimulatedDevice } from './sim/device.js';
 import { SimulatedNetwork } from './sim/network.js';
@@ -70,6 +71,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     sequences: new Sequences(db),
     packageLists: new PackageListCache(),
     balanceQuery: compileBalanceQuery(db),
+    requestLog: new RequestLogRecorder(db, { onError: (error) => logger?.error({ err: error }, 'writing the request log failed') }),
   });
   // PORT=0 takes any free port, known only once the server listens, and the URLs handed
   // out (flags, QR codes, the OpenAPI server) must name it. The context is needed before
@@ -113,6 +115,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     },
     async close() {
       await jobs.stop();
+      await services.requestLog.close();
       redis?.disconnect();
       await db.close();
     },

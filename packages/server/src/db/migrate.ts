@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005_webhook_retention.js';
 import * as m0006 from './migrations/0006_installation_time.js';
 import * as m0007 from './migrations/0007_merchant_clocks.js';
 import * as m0008 from './migrations/0008_console.js';
+import * as m0009 from './migrations/0009_request_log.js';
 
 // Numbered, frozen migrations, the same files for SQLite and PostgreSQL. Each receives the
 // dialect so that the few type differences stay in db/dialect.ts.
@@ -20,6 +21,7 @@ const migrations = {
   '0006_installation_time': m0006,
   '0007_merchant_clocks': m0007,
   '0008_console': m0008,
+  '0009_request_log': m0009,
 };
 
 export async function migrate(db: Db): Promise<string[]> {

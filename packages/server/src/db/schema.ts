@@ -271,6 +271,23 @@ export interface ClockAdvancesTable {
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'no_endpoint';
 
+/** A merchant's API request, for the console's request log. */
+export interface ApiRequestsTable {
+  id: Generated<number>;
+  merchant_id: number;
+  request_id: string;
+  endpoint: string;
+  /** The answer's errorCode ('0' or 'null' on success). */
+  code: string;
+  latency_us: number;
+  ip: string;
+  /** First 4 KB, secrets masked (domain/request-log/mask.ts). */
+  request_body: string;
+  response_body: string;
+  /** Real time. */
+  created_at: number;
+}
+
 /** The outbox: one row per event, written in the transaction of the change it reports. */
 export interface WebhookEventsTable {
   id: Generated<number>;
@@ -342,6 +359,7 @@ export interface Database {
   console_login_tokens: ConsoleLoginTokensTable;
   fault_rules: FaultRulesTable;
   webhook_events: WebhookEventsTable;
+  api_requests: ApiRequestsTable;
   webhook_attempts: WebhookAttemptsTable;
   orders: OrdersTable;
   esims: EsimsTable;

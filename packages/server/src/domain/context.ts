@@ -6,6 +6,7 @@ import type { MerchantsTable } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { DrainOptions } from '../jobs/runner.js';
 import type { PackageListCache } from './catalog/package-list-cache.js';
+import type { RequestLogRecorder } from './request-log/recorder.js';
 import type { Device, Network } from './ports.js';
 
 /**
@@ -54,6 +55,8 @@ export interface Services {
   readonly packageLists: PackageListCache;
   /** balance/query's statement, compiled once (domain/balance/query.ts). */
   readonly balanceQuery: CompiledQuery<MerchantBalance>;
+  /** Each merchant's recent API requests, written in batches (console request log). */
+  readonly requestLog: RequestLogRecorder;
 }
 
 export interface SandboxControls {

@@ -26,21 +26,41 @@ export function registerPartnerApi(app: FastifyInstance, routes: Route[], deps: 
     app.post(route.endpoint.path, async (request, reply) => {
       const started = performance.now();
       let code = route.endpoint.successCode ?? 'null';
+      const raw = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
+      let merchantId: number | undefined;
+      let answer: string | Buffer = '';
       try {
-        const raw = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
         const { merchant, signatureWarning } = await authenticate(request, raw, deps);
+        merchantId = merchant.id;
         if (signatureWarning) warnAboutSignature(request, reply, merchant.id, signatureWarning);
         const input = parseInput(route.endpoint, raw);
         const ctx = { ...deps.ctx, merchant, clock: merchantClock(merchant.clock_offset_ms) };
         if (deps.ctx.sandbox && !route.endpoint.path.startsWith('/sandbox/')) await applyFaults(ctx, route.endpoint, input);
         const obj = await route.handle(ctx, input);
-        return sendJson(reply, successBody(route.endpoint, obj));
+        answer = successBody(route.endpoint, obj);
+        return sendJson(reply, answer);
       } catch (error) {
         const { body, errorCode, headers } = errorResponse(error, request);
         code = errorCode;
+        answer = body;
         return sendJson(reply.headers(headers), body);
       } finally {
-        deps.metrics.observe(name, code, (performance.now() - started) / 1000);
+        const seconds = (performance.now() - started) / 1000;
+        deps.metrics.observe(name, code, seconds);
+        // The merchant's request log (console): requests that named a known merchant only.
+        if (merchantId !== undefined) {
+          deps.ctx.services.requestLog.record({
+            merchantId,
+            requestId: request.id,
+            endpoint: name,
+            code,
+            latencyUs: seconds * 1e6,
+            ip: request.ip,
+            requestBody: raw,
+            responseBody: answer,
+            at: Date.now(),
+          });
+        }
       }
     });
     app.route({

@@ -1,0 +1,32 @@
+import type { MerchantContext } from '../context.js';
+
+export interface RequestLogQuery {
+  /** Newest first; this many at most (1-200, default 50). */
+  limit?: number;
+  /** Requests older than this id (the next page). */
+  before?: number;
+  endpoint?: string;
+  /** Only failures (answers other than success). */
+  failedOnly?: boolean;
+}
+
+/** The merchant's recent API requests, newest first. */
+export async function listRequests({ ctx, input }: { ctx: MerchantContext; input: RequestLogQuery }) {
+  const limit = Math.min(200, Math.max(1, input.limit ?? 50));
+  let query = ctx.db.kysely.selectFrom('api_requests').selectAll().where('merchant_id', '=', ctx.merchant.id).orderBy('id', 'desc').limit(limit);
+  if (input.before !== undefined) query = query.where('id', '<', input.before);
+  if (input.endpoint) query = query.where('endpoint', '=', input.endpoint);
+  if (input.failedOnly) query = query.where('code', 'not in', ['0', 'null']);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    requestId: r.request_id,
+    endpoint: r.endpoint,
+    code: r.code,
+    latencyMs: r.latency_us / 1000,
+    ip: r.ip,
+    requestBody: r.request_body,
+    responseBody: r.response_body,
+    at: new Date(Number(r.created_at)),
+  }));
+}

@@ -1,0 +1,16 @@
+import type { ServiceContext } from '../context.js';
+
+const BATCH = 5000;
+
+/** The request log keeps REQUEST_LOG_RETENTION_DAYS of real time, oldest first, in batches. */
+export async function pruneRequestLog(ctx: ServiceContext): Promise<number> {
+  const before = Date.now() - ctx.config.requestLogRetentionMs;
+  let total = 0;
+  for (;;) {
+    const ids = (await ctx.db.kysely.selectFrom('api_requests').select('id').where('created_at', '<', before).orderBy('created_at').limit(BATCH).execute()).map((r) => r.id);
+    if (ids.length === 0) return total;
+    await ctx.db.kysely.deleteFrom('api_requests').where('id', 'in', ids).execute();
+    total += ids.length;
+    if (ids.length < BATCH) return total;
+  }
+}

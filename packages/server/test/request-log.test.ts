@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MASK, loggedBody } from '../src/domain/request-log/mask.js';
+import { listRequests } from '../src/domain/request-log/list.js';
+import { pruneRequestLog } from '../src/domain/sweeps/prune-requests.js';
+import { call, paths, type TestServer } from './support/harness.js';
+import { as, esimPaths, merchantRow, newTransactionId, startEsimServer, type Merchant } from './support/orders.js';
+
+// The request log behind the console: each merchant's API requests (endpoint, code,
+// latency, bodies with secrets masked), written in batches, readable only by that merchant,
+// kept for REQUEST_LOG_RETENTION_DAYS of real time.
+let server: TestServer;
+let merchant: Merchant;
+let other: Merchant;
+
+beforeAll(async () => {
+  server = await startEsimServer();
+  merchant = await server.merchant({ balance: 10_000_000 });
+  other = await server.merchant({ balance: 10_000_000 });
+});
+afterAll(() => server?.close());
+
+async function logOf(who: Merchant, input: Parameters<typeof listRequests>[0]['input'] = {}) {
+  await server.runtime.ctx.services.requestLog.flush();
+  const row = await merchantRow(server, who);
+  const { balance: _b, balance_updated_at: _u, ...settings } = row;
+  return listRequests({ ctx: { ...server.runtime.ctx, merchant: settings }, input });
+}
+
+describe('the request log', () => {
+  it('keeps each request of a known merchant: endpoint, code, latency, bodies; newest first', async () => {
+    const order = { transactionId: newTransactionId('log'), packageInfoList: [{ packageCode: 'JP_1_7', count: 1 }] };
+    await call(server, esimPaths.order, order, as(merchant));
+    await call(server, esimPaths.order, { packageInfoList: [] }, as(merchant));
+    await call(server, paths.balance, '', as(merchant));
+    const log = await logOf(merchant);
+    expect(log.map((r) => [r.endpoint, r.code])).toEqual([
+      ['balance.query', '0'],
+      ['esim.order', '000105'],
+      ['esim.order', 'null'],
+    ]);
+    const placed = log[2]!;
+    expect(JSON.parse(placed.requestBody)).toEqual(order);
+    expect(JSON.parse(placed.responseBody)).toMatchObject({ success: true, obj: { transactionId: order.transactionId } });
+    expect(placed.latencyMs).toBeGreaterThan(0);
+    expect(placed.requestId).toMatch(/\S/);
+    expect(Math.abs(placed.at.getTime() - Date.now())).toBeLessThan(60_000);
+    expect((await logOf(merchant, { failedOnly: true })).map((r) => r.code)).toEqual(['000105']);
+    expect((await logOf(merchant, { before: log[0]!.id, limit: 1 })).map((r) => r.id)).toEqual([log[1]!.id]);
+  });
+
+  it("shows a merchant only its own requests, and none of an unknown access code's", async () => {
+    await call(server, paths.balance, '', as(other));
+    await call(server, paths.balance, '', { accessCode: 'nobody-has-this-code' });
+    const mine = await logOf(merchant);
+    const theirs = await logOf(other);
+    expect(theirs.map((r) => r.endpoint)).toEqual(['balance.query']);
+    expect(mine.every((r) => !theirs.some((t) => t.id === r.id))).toBe(true);
+  });
+
+  it('never keeps headers, and masks secrets in bodies', async () => {
+    const rotated = await call(server, '/api/v1/esimkit/webhook/secret/rotate', {}, as(merchant, { secretKey: merchant.secretKey }));
+    expect(rotated.json.obj.secret).toMatch(/^whsec_/);
+    const [entry] = await logOf(merchant, { limit: 1 });
+    expect(entry!.endpoint).toBe('esimkit.webhook.secret.rotate');
+    expect(entry!.responseBody).not.toContain(rotated.json.obj.secret);
+    expect(JSON.parse(entry!.responseBody).obj.secret).toBe(MASK);
+    const everything = JSON.stringify(await logOf(merchant, { limit: 200 }));
+    expect(everything).not.toContain(merchant.accessCode);
+    expect(everything).not.toContain(merchant.secretKey);
+  });
+
+  it('cuts long bodies and masks activation codes, PIN and PUK', () => {
+    const body = JSON.stringify({ esimList: [{ ac: 'LPA:1$smdp$ABC', pin: '1234', puk: '12345678', iccid: '8985242000000000017' }], pad: 'x'.repeat(10_000) });
+    const kept = loggedBody(Buffer.from(body));
+    expect(kept).toContain('"iccid":"8985242000000000017"');
+    expect(kept).not.toMatch(/LPA:1|"1234"|12345678/);
+    expect(kept.length).toBeLessThan(4200);
+    expect(kept).toMatch(/bytes in all\)$/);
+  });
+
+  it('keeps REQUEST_LOG_RETENTION_DAYS of real time', async () => {
+    await call(server, paths.balance, '', as(merchant));
+    await server.runtime.ctx.services.requestLog.flush();
+    const db = server.runtime.ctx.db.kysely;
+    const before = await logOf(merchant, { limit: 200 });
+    const old = before.slice(1).map((r) => r.id);
+    await db.updateTable('api_requests').set({ created_at: Date.now() - 8 * 86_400_000 }).where('id', 'in', old).execute();
+    expect(await pruneRequestLog(server.runtime.ctx)).toBeGreaterThanOrEqual(old.length);
+    expect((await logOf(merchant, { limit: 200 })).map((r) => r.id)).toEqual([before[0]!.id]);
+  });
+});
