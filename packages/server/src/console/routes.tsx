@@ -78,7 +78,14 @@ export interface Fragment {
   body: VNode;
   status: number;
 }
-export type Rendered = View | Redirect | Fragment;
+/** A download (a CSV export): sent as is, with its type and a file name to save it under. */
+export interface FileDownload {
+  kind: 'file';
+  body: string;
+  contentType: string;
+  filename: string;
+}
+export type Rendered = View | Redirect | Fragment | FileDownload;
 
 /** A whole page: the layout around `body`, titled `title` (the <h1> and the tab). */
 export const view = (title: string, body: ComponentChildren, status = 200): View => ({ kind: 'view', title, body, status });
@@ -86,11 +93,15 @@ export const view = (title: string, body: ComponentChildren, status = 200): View
 export const redirect = (to: string): Redirect => ({ kind: 'redirect', to });
 /** Markup without the layout, for htmx requests that replace a part of a page. */
 export const fragment = (body: VNode, status = 200): Fragment => ({ kind: 'fragment', body, status });
+/** A file the browser saves (Content-Disposition: attachment) instead of showing. `filename`: letters, digits, `.-_` only. */
+export const file = (filename: string, contentType: string, body: string): FileDownload => ({ kind: 'file', filename, contentType, body });
 
 export interface ConsoleRoute {
   method: 'GET' | 'POST';
   path: string;
   auth: Auth;
+  /** A larger body than the partner API's BODY_LIMIT (file uploads), in bytes. */
+  bodyLimit?: number;
   handle(c: ConsoleContext): Promise<Rendered>;
 }
 
@@ -101,9 +112,10 @@ export function page<A extends Auth>(path: string, options: { auth: A }, handler
   return defineRoute('GET', path, options.auth, handler);
 }
 
-/** A POST action (a form's target); its CSRF token is checked before the handler runs. */
-export function action<A extends Auth>(path: string, options: { auth: A }, handler: Handler<A>): ConsoleRoute {
-  return defineRoute('POST', path, options.auth, handler);
+/** A POST action (a form's target); its CSRF token is checked before the handler runs. `bodyLimit`: for file uploads. */
+export function action<A extends Auth>(path: string, options: { auth: A; bodyLimit?: number }, handler: Handler<A>): ConsoleRoute {
+  const route = defineRoute('POST', path, options.auth, handler);
+  return options.bodyLimit === undefined ? route : { ...route, bodyLimit: options.bodyLimit };
 }
 
 const REQUEST = Symbol('request');
@@ -146,7 +158,7 @@ export async function serveRoute(route: ConsoleRoute, deps: ConsoleDeps, request
     path: url.pathname,
     params: (request.params ?? {}) as Record<string, string>,
     query: url.searchParams,
-    form: route.method === 'POST' ? readForm(request) : new URLSearchParams(),
+    form: route.method === 'POST' ? await readForm(request) : new URLSearchParams(),
     partial: htmx && request.headers['hx-boosted'] !== 'true',
     [REQUEST]: request,
     async signIn(userId) {
@@ -182,6 +194,8 @@ export async function serveRoute(route: ConsoleRoute, deps: ConsoleDeps, request
     if (route.auth === 'merchant') {
       const merchant = session!.merchant && (await deps.merchants.get(session!.merchant.accessCode));
       if (!merchant) throw new Refusal(403, 'Partners only', 'This page is for the accounts of a merchant.');
+      // A disabled merchant is refused by the partner API; its console users can do no more.
+      if (merchant.row.disabled) throw new Refusal(403, 'Account disabled', 'This merchant account is disabled. Contact the operator.');
       const merchantCtx: MerchantContext = Object.freeze({ ...ctx, merchant: merchant.row, clock: merchantClock(Number(merchant.row.clock_offset_ms)) });
       (c as ConsoleContext & { merchant?: MerchantContext }).merchant = merchantCtx;
     }
@@ -221,6 +235,10 @@ function sendRendered(reply: FastifyReply, c: ConsoleContext, rendered: Rendered
     return reply.code(303).header('location', rendered.to).send(htmx ? '' : `See ${rendered.to}`);
   }
   if (rendered.kind === 'fragment') return reply.code(rendered.status).send(renderToString(rendered.body));
+  if (rendered.kind === 'file') {
+    const filename = rendered.filename.replace(/[^A-Za-z0-9._-]/g, '_');
+    return reply.code(200).header('content-type', rendered.contentType).header('content-disposition', `attachment; filename="${filename}"`).send(rendered.body);
+  }
   const html = renderToString(
     <Layout title={rendered.title} session={c.session} csrf={c.csrf} path={c.path} sandbox={c.ctx.config.mode === 'sandbox'}>
       {rendered.error ? <ErrorMessage error={rendered.body} /> : rendered.body}
