@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006_installation_time.js';
 import * as m0007 from './migrations/0007_merchant_clocks.js';
 import * as m0008 from './migrations/0008_console.js';
 import * as m0009 from './migrations/0009_request_log.js';
+import * as m0010 from './migrations/0010_favourites.js';
 
 // Numbered, frozen migrations, the same files for SQLite and PostgreSQL. Each receives the
 // dialect so that the few type differences stay in db/dialect.ts.
@@ -22,6 +23,7 @@ const migrations = {
   '0007_merchant_clocks': m0007,
   '0008_console': m0008,
   '0009_request_log': m0009,
+  '0010_favourites': m0010,
 };
 
 export async function migrate(db: Db): Promise<string[]> {

@@ -353,7 +353,15 @@ export interface ConsoleLoginTokensTable {
   used_at: number | null;
 }
 
+/** A plan a merchant marked as a favourite in the console. */
+export interface MerchantFavouritesTable {
+  merchant_id: number;
+  package_code: string;
+  created_at: number;
+}
+
 export interface Database {
+  merchant_favourites: MerchantFavouritesTable;
   console_users: ConsoleUsersTable;
   console_sessions: ConsoleSessionsTable;
   console_login_tokens: ConsoleLoginTokensTable;
