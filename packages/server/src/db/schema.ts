@@ -39,6 +39,8 @@ export interface MerchantsTable {
   busy_share: Generated<number>;
   /** Sandbox: how far the merchant's clock is ahead of real time (0 in production). */
   clock_offset_ms: Generated<number>;
+  /** 1: disabled by an operator; the partner API refuses its access code (000101). */
+  disabled: Generated<number>;
 }
 
 export type LedgerKind = 'deposit' | 'order' | 'refund' | 'topup' | 'adjustment';

@@ -39,7 +39,8 @@ export async function authenticate(request: FastifyRequest, rawBody: Buffer, dep
   if (!accessCode) throw new ApiError('000101', 'Req Header:[RT-AccessCode] is invalid');
   if (accessCode.length > 128) throw new ApiError('000102', 'Req Header:[RT-AccessCode] is malformed');
   const cached = await deps.merchants.get(accessCode);
-  if (!cached) throw new ApiError('000101', 'Req Header:[RT-AccessCode] is invalid');
+  // A disabled merchant is answered exactly as an unknown access code (docs/console.md).
+  if (!cached || cached.row.disabled) throw new ApiError('000101', 'Req Header:[RT-AccessCode] is invalid');
   const merchant = cached.row;
 
   if (isBlocked(cached.blocklist, request.ip)) throw new ApiError('101002');

@@ -21,6 +21,7 @@ const SETTINGS_COLUMNS = [
   'faults_active',
   'busy_share',
   'clock_offset_ms',
+  'disabled',
 ] as const satisfies readonly (keyof MerchantSettings)[];
 
 // Checked when compiling: a column added to merchants is named above, or this fails to type.
