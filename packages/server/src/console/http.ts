@@ -30,12 +30,28 @@ export function setCookie(reply: FastifyReply, name: string, value: string, opti
   reply.header('set-cookie', [...list, parts.join('; ')]);
 }
 
-/** A urlencoded form body (what browsers and htmx send); anything else reads as an empty form. */
-export function readForm(request: FastifyRequest): URLSearchParams {
+/**
+ * A form body as browsers and htmx send it: urlencoded, or multipart (a form with a file
+ * input), where each file's content is read as UTF-8 text under the input's name and its
+ * file name under `<name>.filename`. Anything else reads as an empty form.
+ */
+export async function readForm(request: FastifyRequest): Promise<URLSearchParams> {
   const type = String(request.headers['content-type'] ?? '');
   const body = request.body;
-  if (!Buffer.isBuffer(body) || !type.startsWith('application/x-www-form-urlencoded')) return new URLSearchParams();
-  return new URLSearchParams(body.toString('utf8'));
+  if (!Buffer.isBuffer(body)) return new URLSearchParams();
+  if (type.startsWith('application/x-www-form-urlencoded')) return new URLSearchParams(body.toString('utf8'));
+  if (!type.startsWith('multipart/form-data')) return new URLSearchParams();
+  const form = new URLSearchParams();
+  // Node's own multipart parser (undici's Response.formData); a malformed body reads as empty.
+  const parts = await new Response(new Uint8Array(body), { headers: { 'content-type': type } }).formData().catch(() => undefined);
+  for (const [name, value] of parts ?? []) {
+    if (typeof value === 'string') form.append(name, value);
+    else {
+      form.append(name, await value.text());
+      form.append(`${name}.filename`, value.name);
+    }
+  }
+  return form;
 }
 
 export function sameSecret(a: string, b: string): boolean {

@@ -28,7 +28,12 @@ const ROUTES: readonly ConsoleRoute[] = [
 export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
   registerAssets(app);
   for (const route of ROUTES) {
-    app.route({ method: route.method, url: route.path, handler: (request, reply) => serveRoute(route, deps, request, reply) });
+    app.route({
+      method: route.method,
+      url: route.path,
+      ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
+      handler: (request, reply) => serveRoute(route, deps, request, reply),
+    });
   }
   // Unknown console paths answer with a page, not the partner API's JSON.
   app.get('/console/*', async (_request, reply) =>
