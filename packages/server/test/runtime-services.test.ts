@@ -71,6 +71,7 @@ describe('no per-process state at module level', () => {
     'domain/webhooks/url-policy.ts privateRanges': 'a constant address list',
     'domain/webhooks/url-policy.ts METADATA_HOSTS': 'a constant set of names',
     'http/install-pages.ts WITHDRAWN': 'a constant set of statuses',
+    'console/assets.ts loaded': 'the bytes of files shipped with the package, read once: they cannot change while the process runs',
     'jobs/queue.ts deliveryJobOfTransaction': "remembered with a transaction object and gone with it: the transaction's, not the process's",
   };
 
