@@ -108,7 +108,7 @@ describe('merchant commands', () => {
       [['--name', 'X', '--balance', 'abc'], /--balance.*'abc' is invalid.*whole number/],
       [['--name', 'X', '--block-ip', '10.0.0.1,not-an-ip'], /not an IP or CIDR block: not-an-ip/],
       [['--balance', '100'], /required option '--name <name>' not specified/],
-      [['--name', '   '], /--name must not be empty/],
+      [['--name', '   '], /name must not be empty/],
       [['--name', 'X', '--burst', '0'], /--burst.*'0' is invalid/],
     ];
     const runs = await Promise.all(cases.map(([args]) => esimkit(['merchant', 'create', ...args, '--json'], env)));

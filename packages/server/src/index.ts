@@ -24,7 +24,7 @@ export { importCatalog, readCatalogFile } from './domain/catalog/import.js';
 export { parsePriceList } from './domain/catalog/price-list.js';
 export { ledgerSum } from './domain/ledger.js';
 export { ApiError } from './domain/errors.js';
-export { invalidBlocklistEntries } from './http/ip-blocklist.js';
+export { invalidBlocklistEntries } from './domain/merchants/blocklist.js';
 export type { ServiceContext } from './domain/context.js';
 export { systemClock, type Clock } from './lib/clock.js';
 export { readInventoryFile, importInventory, inventoryLevels } from './domain/inventory/import.js';

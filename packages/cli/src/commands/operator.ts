@@ -1,5 +1,5 @@
 import { formatUnits, signaturePolicies, type SignaturePolicy } from '@esimkit/contract';
-import { createMerchant, depositFunds, importCatalog, invalidBlocklistEntries, listMerchants, migrate, readCatalogFile, verifyLedgers } from '@esimkit/server';
+import { createMerchant, depositFunds, importCatalog, listMerchants, migrate, readCatalogFile, verifyLedgers } from '@esimkit/server';
 import { InvalidArgumentError, type Command } from 'commander';
 import { withExamples } from '../help.js';
 import { fail, printJson, printTable } from '../output.js';
@@ -82,14 +82,12 @@ export function registerOperatorCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { name: string; balance: number; rateLimit: number; burst?: number; signature?: SignaturePolicy; blockIp?: string; json?: boolean }) => {
       const blocklist = options.blockIp ? options.blockIp.split(',').map((s) => s.trim()).filter(Boolean) : [];
-      const invalid = invalidBlocklistEntries(blocklist);
-      if (invalid.length) fail(`not an IP or CIDR block: ${invalid.join(', ')}`);
-      if (options.name.trim() === '') fail('--name must not be empty');
+      // The verb checks the name and the block list (the console's form goes through it too).
       const created = await withContext((ctx) =>
         createMerchant({
           ctx,
           input: {
-            name: options.name.trim(),
+            name: options.name,
             balance: options.balance,
             rateLimit: options.rateLimit,
             ...(options.burst !== undefined ? { rateBurst: options.burst } : {}),

@@ -24,14 +24,3 @@ export function isBlocked(list: BlockList | null, ip: string): boolean {
   return list.check(plain, family === 6 ? 'ipv6' : 'ipv4');
 }
 
-/** Validates operator input: every entry must be an IP or CIDR block. */
-export function invalidBlocklistEntries(entries: string[]): string[] {
-  return entries.filter((entry) => {
-    const [address, prefix] = entry.trim().split('/');
-    const family = isIP(address ?? '');
-    if (!family) return true;
-    if (prefix === undefined) return false;
-    const bits = Number(prefix);
-    return !Number.isInteger(bits) || bits < 0 || bits > (family === 6 ? 128 : 32);
-  });
-}
