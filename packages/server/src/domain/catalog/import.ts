@@ -17,7 +17,6 @@ const BATCH = 200;
  * Throws, changing nothing, when a slug would end up on two packages of the same type.
  */
 export async function importCatalog({ ctx, input }: Verb<Catalog, ServiceContext>): Promise<{ packages: number; locations: number }> {
-  const version = randomHex(8);
   await ctx.db.kysely.transaction().execute(async (tx) => {
     const existing = await tx.selectFrom('packages').select(['code', 'type', 'slug', 'sort_order']).execute();
     refuseSlugClashes(existing, input.packages);
@@ -36,14 +35,20 @@ export async function importCatalog({ ctx, input }: Verb<Catalog, ServiceContext
     }
     if (input.partial) await addNewLocations(tx, input.locations);
     else await upsertLocations(tx, input.locations);
-    await tx
-      .insertInto('meta')
-      .values({ key: 'catalog_version', value: version })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: version }))
-      .execute();
+    await newCatalogVersion(tx);
   });
   ctx.services.packageLists.invalidate();
   return { packages: input.packages.length, locations: input.locations.length };
+}
+
+/** Marks the catalogue changed: every instance drops its cached package lists (this one must call packageLists.invalidate() too). */
+export async function newCatalogVersion(tx: Transaction<Database>): Promise<void> {
+  const version = randomHex(8);
+  await tx
+    .insertInto('meta')
+    .values({ key: 'catalog_version', value: version })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: version }))
+    .execute();
 }
 
 interface StoredPackage {
@@ -110,7 +115,12 @@ async function addNewLocations(tx: Transaction<Database>, locations: LocationRow
 
 /** Reads a CSV price list (the shared price list's shape) or a JSON package list. */
 export async function readCatalogFile(path: string): Promise<Catalog> {
-  const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+  return parseCatalogText(await readFile(path, 'utf8'));
+}
+
+/** A catalogue file's text (the CLI's file, the console's upload): JSON when it starts with `[` or `{`, else a CSV price list. */
+export function parseCatalogText(content: string): Catalog {
+  const text = content.replace(/^\uFEFF/, '');
   if (!/^\s*[[{]/.test(text)) return parsePriceList(text);
   let json: unknown;
   try {

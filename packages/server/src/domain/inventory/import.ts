@@ -25,7 +25,12 @@ const BATCH = 500;
  * anything is written; one bad row refuses the file with its row number.
  */
 export async function readInventoryFile(path: string, defaultPackage?: string): Promise<InventoryRow[]> {
-  const rows = parseCsv(await readFile(path, 'utf8'));
+  return parseInventoryCsv(await readFile(path, 'utf8'), defaultPackage);
+}
+
+/** An inventory CSV's text (the CLI's file, the console's upload), checked as readInventoryFile says. */
+export function parseInventoryCsv(text: string, defaultPackage?: string): InventoryRow[] {
+  const rows = parseCsv(text);
   if (rows.length === 0) throw new Error('inventory file has no rows');
   return rows.map((row, index) => {
     const where = `row ${index + 2}`;

@@ -1,0 +1,123 @@
+import { sql } from 'kysely';
+import type { EsimStatus } from '../lifecycle/states.js';
+import { containsPattern } from '../../lib/like.js';
+import type { ServiceContext, Verb } from '../context.js';
+
+// The operator's view of eSIMs: every merchant's, read only (console operator pages). The
+// actions on an eSIM are the partner's (their API, their console); an operator only looks.
+
+export interface OperatorEsimFilter {
+  merchantId?: number | undefined;
+  status?: EsimStatus | undefined;
+  /** Part of the ICCID, the esimTranNo or the orderNo. */
+  search?: string | undefined;
+  pageNum: number;
+  pageSize: number;
+}
+
+export interface OperatorEsim {
+  id: number;
+  esimTranNo: string;
+  iccid: string;
+  orderNo: string;
+  merchantId: number;
+  merchantName: string;
+  packageCode: string;
+  esimStatus: string;
+  smdpStatus: string;
+  totalVolume: number;
+  orderUsage: number;
+  expiredTime: number;
+  createdAt: number;
+}
+
+function baseQuery(ctx: ServiceContext) {
+  return ctx.db.kysely
+    .selectFrom('esims')
+    .innerJoin('merchants', 'merchants.id', 'esims.merchant_id')
+    .innerJoin('orders', 'orders.id', 'esims.order_id');
+}
+
+const COLUMNS = [
+  'esims.id',
+  'esims.esim_tran_no',
+  'esims.iccid',
+  'orders.order_no',
+  'esims.merchant_id',
+  'merchants.name as merchant_name',
+  'esims.package_code',
+  'esims.esim_status',
+  'esims.smdp_status',
+  'esims.total_volume',
+  'esims.order_usage',
+  'esims.expired_time',
+  'esims.created_at',
+] as const;
+
+export async function listEsimsAcrossMerchants({ ctx, input }: Verb<OperatorEsimFilter, ServiceContext>): Promise<{ esims: OperatorEsim[]; total: number }> {
+  let base = baseQuery(ctx);
+  if (input.merchantId !== undefined) base = base.where('esims.merchant_id', '=', input.merchantId);
+  if (input.status) base = base.where('esims.esim_status', '=', input.status);
+  const search = input.search?.trim().toUpperCase();
+  if (search) {
+    const pattern = containsPattern(search);
+    base = base.where(
+      sql<boolean>`(esims.iccid like ${pattern} escape '\\' or upper(esims.esim_tran_no) like ${pattern} escape '\\' or upper(orders.order_no) like ${pattern} escape '\\')`,
+    );
+  }
+  const [count, rows] = await Promise.all([
+    base.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow(),
+    base
+      .select(COLUMNS)
+      .orderBy('esims.id', 'desc')
+      .limit(input.pageSize)
+      .offset((input.pageNum - 1) * input.pageSize)
+      .execute(),
+  ]);
+  return { esims: rows.map(toEsim), total: Number(count.total) };
+}
+
+export interface OperatorEsimDetail extends OperatorEsim {
+  /** Status changes, oldest first (the partner's esim timeline). */
+  events: { field: string; from: string | null; to: string; actor: string; at: number }[];
+}
+
+/** One eSIM of any merchant with its timeline, by esimTranNo; undefined when there is none. */
+export async function esimForOperator({ ctx, input }: Verb<{ esimTranNo: string }, ServiceContext>): Promise<OperatorEsimDetail | undefined> {
+  const row = await baseQuery(ctx).select(COLUMNS).where('esims.esim_tran_no', '=', input.esimTranNo).executeTakeFirst();
+  if (!row) return undefined;
+  const events = await ctx.db.kysely.selectFrom('esim_events').selectAll().where('esim_id', '=', row.id).orderBy('id').execute();
+  return { ...toEsim(row), events: events.map((e) => ({ field: e.field, from: e.from_value, to: e.to_value, actor: e.actor, at: Number(e.at) })) };
+}
+
+function toEsim(r: {
+  id: number;
+  esim_tran_no: string;
+  iccid: string;
+  order_no: string;
+  merchant_id: number;
+  merchant_name: string;
+  package_code: string;
+  esim_status: string;
+  smdp_status: string;
+  total_volume: number;
+  order_usage: number;
+  expired_time: number;
+  created_at: number;
+}): OperatorEsim {
+  return {
+    id: Number(r.id),
+    esimTranNo: r.esim_tran_no,
+    iccid: r.iccid,
+    orderNo: r.order_no,
+    merchantId: Number(r.merchant_id),
+    merchantName: r.merchant_name,
+    packageCode: r.package_code,
+    esimStatus: r.esim_status,
+    smdpStatus: r.smdp_status,
+    totalVolume: Number(r.total_volume),
+    orderUsage: Number(r.order_usage),
+    expiredTime: Number(r.expired_time),
+    createdAt: Number(r.created_at),
+  };
+}

@@ -1,0 +1,112 @@
+import { sql } from 'kysely';
+import type { OrderStatus } from '../../db/schema.js';
+import { containsPattern } from '../../lib/like.js';
+import type { ServiceContext, Verb } from '../context.js';
+import type { OrderItem } from './items.js';
+
+// The operator's view of orders: every merchant's, read only (console operator pages).
+// Partners see their own through their merchant-scoped verbs; nothing here changes an order.
+
+export interface OperatorOrderFilter {
+  merchantId?: number | undefined;
+  status?: OrderStatus | undefined;
+  /** Part of the orderNo or of the merchant's transactionId (any case). */
+  search?: string | undefined;
+  pageNum: number;
+  pageSize: number;
+}
+
+export interface OperatorOrder {
+  id: number;
+  orderNo: string;
+  transactionId: string;
+  merchantId: number;
+  merchantName: string;
+  status: OrderStatus;
+  items: OrderItem[];
+  amount: number;
+  esimCount: number;
+  failureReason: string | null;
+  createdAt: number;
+  completedAt: number | null;
+}
+
+export async function listOrdersAcrossMerchants({ ctx, input }: Verb<OperatorOrderFilter, ServiceContext>): Promise<{ orders: OperatorOrder[]; total: number }> {
+  let base = ctx.db.kysely.selectFrom('orders').innerJoin('merchants', 'merchants.id', 'orders.merchant_id');
+  if (input.merchantId !== undefined) base = base.where('orders.merchant_id', '=', input.merchantId);
+  if (input.status) base = base.where('orders.status', '=', input.status);
+  const search = input.search?.trim().toUpperCase();
+  if (search) {
+    const pattern = containsPattern(search);
+    base = base.where(sql<boolean>`(upper(orders.order_no) like ${pattern} escape '\\' or upper(orders.transaction_id) like ${pattern} escape '\\')`);
+  }
+  const [count, rows] = await Promise.all([
+    base.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow(),
+    base
+      .selectAll('orders')
+      .select('merchants.name as merchant_name')
+      .orderBy('orders.id', 'desc')
+      .limit(input.pageSize)
+      .offset((input.pageNum - 1) * input.pageSize)
+      .execute(),
+  ]);
+  return { orders: rows.map(toOrder), total: Number(count.total) };
+}
+
+export interface OperatorOrderDetail extends OperatorOrder {
+  esims: { id: number; esimTranNo: string; iccid: string; packageCode: string; esimStatus: string; smdpStatus: string }[];
+}
+
+/** One order of any merchant with its eSIMs; undefined when there is no such order. */
+export async function orderForOperator({ ctx, input }: Verb<{ orderNo: string }, ServiceContext>): Promise<OperatorOrderDetail | undefined> {
+  const row = await ctx.db.kysely
+    .selectFrom('orders')
+    .innerJoin('merchants', 'merchants.id', 'orders.merchant_id')
+    .selectAll('orders')
+    .select('merchants.name as merchant_name')
+    .where('orders.order_no', '=', input.orderNo)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const esims = await ctx.db.kysely
+    .selectFrom('esims')
+    .select(['id', 'esim_tran_no', 'iccid', 'package_code', 'esim_status', 'smdp_status'])
+    .where('order_id', '=', row.id)
+    .orderBy('id')
+    .execute();
+  return {
+    ...toOrder(row),
+    esims: esims.map((e) => ({ id: Number(e.id), esimTranNo: e.esim_tran_no, iccid: e.iccid, packageCode: e.package_code, esimStatus: e.esim_status, smdpStatus: e.smdp_status })),
+  };
+}
+
+interface JoinedOrderRow {
+  id: number;
+  order_no: string;
+  transaction_id: string;
+  merchant_id: number;
+  merchant_name: string;
+  status: OrderStatus;
+  items: string;
+  amount: number;
+  esim_count: number;
+  failure_reason: string | null;
+  created_at: number;
+  completed_at: number | null;
+}
+
+function toOrder(r: JoinedOrderRow): OperatorOrder {
+  return {
+    id: Number(r.id),
+    orderNo: r.order_no,
+    transactionId: r.transaction_id,
+    merchantId: Number(r.merchant_id),
+    merchantName: r.merchant_name,
+    status: r.status,
+    items: JSON.parse(r.items) as OrderItem[],
+    amount: Number(r.amount),
+    esimCount: Number(r.esim_count),
+    failureReason: r.failure_reason,
+    createdAt: Number(r.created_at),
+    completedAt: r.completed_at === null ? null : Number(r.completed_at),
+  };
+}
