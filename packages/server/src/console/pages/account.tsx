@@ -1,4 +1,10 @@
 import type { ConsoleRoute } from '../routes.js';
+import { catalogueDetailRoutes } from './account/catalogue-detail.js';
+import { catalogueRoutes } from './account/catalogue.js';
 
-// The partner's account pages: catalogue and favourites, balance statement, webhooks, API access, request log.
-export const accountRoutes: ConsoleRoute[] = [];
+// The partner's account pages (pages/account/): catalogue and favourites, balance statement,
+// webhooks, API access, request log.
+export const accountRoutes: ConsoleRoute[] = [
+  ...catalogueRoutes,
+  ...catalogueDetailRoutes,
+];
