@@ -1,4 +1,5 @@
 import type { ConsoleRoute } from '../routes.js';
+import { balanceRoutes } from './account/balance.js';
 import { catalogueDetailRoutes } from './account/catalogue-detail.js';
 import { catalogueRoutes } from './account/catalogue.js';
 
@@ -7,4 +8,5 @@ import { catalogueRoutes } from './account/catalogue.js';
 export const accountRoutes: ConsoleRoute[] = [
   ...catalogueRoutes,
   ...catalogueDetailRoutes,
+  ...balanceRoutes,
 ];

@@ -21,7 +21,8 @@ export function queryDecimal(query: URLSearchParams, name: string): number | und
 
 /** The query string with some values replaced (undefined drops one): links that keep the filters. */
 export function withQuery(path: string, query: URLSearchParams, changes: Record<string, string | number | undefined>): string {
-  const next = new URLSearchParams(query);
+  // Empty fields of a submitted filter form are dropped: they filter nothing.
+  const next = new URLSearchParams([...query].filter(([, value]) => value !== ''));
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined || value === '') next.delete(key);
     else next.set(key, String(value));
