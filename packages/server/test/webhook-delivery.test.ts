@@ -116,6 +116,17 @@ describe('private addresses outside the sandbox', () => {
     expect(order.attemptList[0].error).toMatch(/loopback or private/);
     expect(receiver.received).toHaveLength(0);
   });
+
+  it('refuses loopback however the URL spells it: IPv4-mapped, IPv4-compatible, hex and decimal forms', async () => {
+    const merchant = await server.merchant();
+    const port = new URL(receiver.url).port;
+    for (const host of ['[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[0:0:0:0:0:ffff:127.0.0.1]', '[::127.0.0.1]', '0x7f.1', '2130706433', 'localhost']) {
+      const refused = await call(server, open('webhook/save'), { webhook: `http://${host}:${port}/hook` }, { accessCode: merchant.accessCode });
+      expect(expectFailure(refused), host).toBe('000104');
+      expect(refused.json.errorMsg, host).toMatch(/loopback or private/);
+    }
+    expect(receiver.received).toHaveLength(0);
+  });
 });
 
 describe('retries, restarts and redelivery', () => {

@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import { embeddedIpv4 } from './embedded-ipv4.js';
 
 // Where a webhook may point. Never: cloud metadata endpoints, link-local, "this network",
 // multicast and broadcast. Loopback and private ranges only when the setting allows them
@@ -25,6 +26,7 @@ privateRanges.addSubnet('192.168.0.0', 16, 'ipv4');
 privateRanges.addSubnet('100.64.0.0', 10, 'ipv4'); // carrier-grade NAT
 privateRanges.addAddress('::1', 'ipv6');
 privateRanges.addSubnet('fc00::', 7, 'ipv6'); // unique local
+privateRanges.addSubnet('64:ff9b:1::', 48, 'ipv6'); // local-use NAT64: where it leads is the network's choice
 
 const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'instance-data', 'metadata.azure.com']);
 
@@ -36,13 +38,19 @@ export interface CheckedTarget {
   family: 4 | 6;
 }
 
-function checkAddress(address: string, allowPrivate: boolean): void {
-  const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
-  const family = isIP(plain);
-  const type = family === 6 ? 'ipv6' : 'ipv4';
-  if (never.check(plain, type)) throw new UnsafeWebhookUrl(`the URL leads to ${address}, a link-local, metadata or reserved address`);
-  if (!allowPrivate && privateRanges.check(plain, type)) {
-    throw new UnsafeWebhookUrl(`the URL leads to ${address}, a loopback or private address, which this server does not deliver to`);
+/**
+ * Judges an address and every IPv4 address it embeds (embedded-ipv4.ts): the connection may
+ * really reach either, so each must pass.
+ */
+export function checkAddress(address: string, allowPrivate: boolean): void {
+  for (const candidate of [address, ...embeddedIpv4(address)]) {
+    const family = isIP(candidate);
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    const shown = candidate === address ? address : `${address} (IPv4 ${candidate})`;
+    if (family === 0 || never.check(candidate, type)) throw new UnsafeWebhookUrl(`the URL leads to ${shown}, a link-local, metadata or reserved address`);
+    if (!allowPrivate && privateRanges.check(candidate, type)) {
+      throw new UnsafeWebhookUrl(`the URL leads to ${shown}, a loopback or private address, which this server does not deliver to`);
+    }
   }
 }
 
