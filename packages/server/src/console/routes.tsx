@@ -202,9 +202,10 @@ export async function serveRoute(route: ConsoleRoute, deps: ConsoleDeps, request
     rendered = await route.handle(c);
   } catch (error) {
     rendered = errorView(error, request);
-    // htmx keeps the page and shows the error in its message area.
+    // htmx keeps the page (and its URL: a refused boosted form must not leave the action's
+    // URL in the address bar) and shows the error in its message area.
     if (htmx && !(error instanceof Refusal && error.status === 403 && route.method === 'GET')) {
-      reply.header('hx-retarget', '#flash').header('hx-reswap', 'innerHTML');
+      reply.header('hx-retarget', '#flash').header('hx-reswap', 'innerHTML').header('hx-push-url', 'false');
       return sendRendered(reply, c, fragment(<ErrorMessage error={rendered.kind === 'view' ? rendered.body : null} />, 200), htmx);
     }
   }
