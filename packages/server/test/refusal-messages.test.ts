@@ -54,4 +54,15 @@ describe('refusals say more, codes unchanged', () => {
     expect(expectFailure(nullItem)).toBe('000106');
     expect(nullItem.json.errorMsg).toBe('Request parameter (mandatory) is null: esimTranNoList[1]');
   });
+
+  it('000104 for a NUL character in any text field, named by its path, on both databases (PostgreSQL text cannot hold one)', async () => {
+    const balance = await balanceOf(server, merchant);
+    const order = { transactionId: newTransactionId('nul'), packageInfoList: [{ packageCode: 'JP_1_7\u0000', count: 1 }] };
+    const refused = await call(server, esimPaths.order, order, as(merchant));
+    expect(expectFailure(refused)).toBe('000104');
+    expect(refused.json.errorMsg).toBe('Request in invalid JSON format: packageInfoList[0].packageCode contains a NUL character (\\u0000), which no field may hold.');
+    const query = await call(server, esimPaths.query, { iccid: '89\u000001', pager: { pageNum: 1, pageSize: 5 } }, as(merchant));
+    expect(expectFailure(query)).toBe('000104');
+    expect(await balanceOf(server, merchant)).toBe(balance);
+  });
 });

@@ -69,6 +69,14 @@ describe('the request log', () => {
     expect(everything).not.toContain(merchant.secretKey);
   });
 
+  it('keeps a body with a raw NUL byte (written as \\u0000) on both databases', async () => {
+    const refused = await call(server, esimPaths.order, '{"transactionId":"a\u0000b"', as(merchant));
+    expect(refused.json.errorCode).toBe('000104');
+    const [entry] = await logOf(merchant, { limit: 1 });
+    expect(entry!.endpoint).toBe('esim.order');
+    expect(entry!.requestBody).toBe('{"transactionId":"a\\u0000b"');
+  });
+
   it('cuts long bodies and masks activation codes, PIN and PUK', () => {
     const body = JSON.stringify({ esimList: [{ ac: 'LPA:1$smdp$ABC', pin: '1234', puk: '12345678', iccid: '8985242000000000017' }], pad: 'x'.repeat(10_000) });
     const kept = loggedBody(Buffer.from(body));

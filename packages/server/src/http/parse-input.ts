@@ -34,14 +34,21 @@ function isUnset(value: unknown): boolean {
   return value === null || (typeof value === 'string' && value.trim() === '');
 }
 
-/** The body with every object member that is null or blank left out, at any depth. */
-function withoutUnsetValues(value: unknown, depth: number): unknown {
+/**
+ * The body with every object member that is null or blank left out, at any depth. Text with a
+ * NUL character is refused here: no field of this API can hold one, and PostgreSQL cannot
+ * store one (it would be a 000001 deep inside a write).
+ */
+function withoutUnsetValues(value: unknown, depth: number, path: PropertyKey[] = []): unknown {
+  if (typeof value === 'string' && value.includes('\u0000')) {
+    throw new ApiError('000104', `Request in invalid JSON format: ${fieldPath(path)} contains a NUL character (\\u0000), which no field may hold.`);
+  }
   if (value === null || typeof value !== 'object') return value;
   if (depth > MAX_DEPTH) throw new ApiError('000104', `Request in invalid JSON format: the body nests deeper than ${MAX_DEPTH} levels.`);
-  if (Array.isArray(value)) return value.map((item) => withoutUnsetValues(item, depth + 1));
+  if (Array.isArray(value)) return value.map((item, index) => withoutUnsetValues(item, depth + 1, [...path, index]));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (!isUnset(v)) out[key] = withoutUnsetValues(v, depth + 1);
+    if (!isUnset(v)) out[key] = withoutUnsetValues(v, depth + 1, [...path, key]);
   }
   return out;
 }

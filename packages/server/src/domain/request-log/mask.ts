@@ -12,7 +12,8 @@ export const MASK = '••••';
 /** A body as the log keeps it. */
 export function loggedBody(body: string | Buffer): string {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  const head = bytes.subarray(0, MAX_BYTES).toString('utf8');
+  // A raw NUL byte is written as \u0000: PostgreSQL text cannot hold one.
+  const head = bytes.subarray(0, MAX_BYTES).toString('utf8').replace(/\u0000/g, '\\u0000');
   const masked = head.replace(SECRET_FIELD, `"$1"$2"${MASK}"`).replace(SECRET_VALUE, `"${MASK}"`);
   return bytes.length > MAX_BYTES ? `${masked}… (${bytes.length} bytes in all)` : masked;
 }
