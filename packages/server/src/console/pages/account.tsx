@@ -1,7 +1,9 @@
 import type { ConsoleRoute } from '../routes.js';
+import { apiAccessRoutes } from './account/api-access.js';
 import { balanceRoutes } from './account/balance.js';
 import { catalogueDetailRoutes } from './account/catalogue-detail.js';
 import { catalogueRoutes } from './account/catalogue.js';
+import { requestLogRoutes } from './account/requests.js';
 import { webhookEventRoutes } from './account/webhook-event.js';
 import { webhookRoutes } from './account/webhooks.js';
 
@@ -13,4 +15,6 @@ export const accountRoutes: ConsoleRoute[] = [
   ...balanceRoutes,
   ...webhookRoutes,
   ...webhookEventRoutes,
+  ...apiAccessRoutes,
+  ...requestLogRoutes,
 ];
