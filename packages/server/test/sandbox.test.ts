@@ -184,6 +184,13 @@ describe('faults', () => {
     expect(expectFailure(await m.raw(sb('faults/set'), { rules: [{ errorCode: '123456', count: 1 }] }))).toBe('000104');
   });
 
+  it('an empty plan ({}) changes nothing and answers the plan as it stands', async () => {
+    const m = client(server, (await server.merchant({ balance: 10_000_000 })).accessCode);
+    await m.ok(sb('faults/set'), { busyShare: 0.25 });
+    expect(await m.ok(sb('faults/set'), {})).toEqual({ rules: [], busyShare: 0.25, allocation: { delayMs: null, fail: false } });
+    expect(await m.ok(sb('faults/set'))).toEqual(await m.ok(sb('faults/get')));
+  });
+
   it('delays allocation on the sandbox clock, or fails it with a refund', async () => {
     const m = client(server, (await server.merchant({ balance: 10_000_000 })).accessCode);
     await m.ok(sb('faults/set'), { allocation: { delayMs: 120_000 } });

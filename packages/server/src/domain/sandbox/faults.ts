@@ -58,16 +58,14 @@ export async function setFaults({ ctx, input }: { ctx: MerchantContext; input: F
         .execute();
     }
     const allocation = input.allocation;
-    await tx
-      .updateTable('merchants')
-      .set({
-        ...(input.rules?.length ? { faults_active: 1 } : {}),
-        ...(input.busyShare !== undefined ? { busy_share: input.busyShare } : {}),
-        ...(allocation?.delayMs !== undefined ? { allocation_delay_ms: allocation.delayMs } : {}),
-        ...(allocation?.fail !== undefined ? { fail_allocations: allocation.fail ? 1 : 0 } : {}),
-      })
-      .where('id', '=', ctx.merchant.id)
-      .execute();
+    const changes = {
+      ...(input.rules?.length ? { faults_active: 1 } : {}),
+      ...(input.busyShare !== undefined ? { busy_share: input.busyShare } : {}),
+      ...(allocation?.delayMs !== undefined ? { allocation_delay_ms: allocation.delayMs } : {}),
+      ...(allocation?.fail !== undefined ? { fail_allocations: allocation.fail ? 1 : 0 } : {}),
+    };
+    // An empty plan ({}) changes nothing: an UPDATE with nothing to set is not SQL.
+    if (Object.keys(changes).length > 0) await tx.updateTable('merchants').set(changes).where('id', '=', ctx.merchant.id).execute();
   });
   ctx.merchantChanged();
   return readPlan(ctx);
