@@ -1,0 +1,131 @@
+import { parseWireTime } from '@esimkit/contract';
+import type { ComponentChildren } from 'preact';
+import { listPackages } from '../../../domain/catalog/list-packages.js';
+import { esimPlanHistory } from '../../../domain/esims/plan-history.js';
+import { queryEsims } from '../../../domain/esims/query.js';
+import { esimSmsMessages, esimTimeline } from '../../../domain/esims/timeline.js';
+import { esimUsageHistory } from '../../../domain/esims/usage-history.js';
+import { ApiError } from '../../../domain/errors.js';
+import { ErrorMessage, Notice } from '../../components.js';
+import { ApiErrorText, page, view, type MerchantPageContext } from '../../routes.js';
+import { formatBytes, formatTime, StatusBadge } from '../orders/parts.js';
+import { EsimActions } from './actions.js';
+import { InstallPanel, PlanTable, SmsList, Timeline, UsageChart } from './sections.js';
+
+// /console/esims/:esimTranNo: one eSIM as esim/query shows it (the same verb), its QR code
+// and install link, usage over time, timeline, plan and top-ups, SMS, and the actions.
+
+export type EsimItem = Awaited<ReturnType<typeof queryEsims>>['esimList'][number];
+
+/** What the last action did, shown once after its redirect (?done=...). */
+const DONE: Record<string, string> = {
+  cancel: 'The eSIM is cancelled and its price refunded.',
+  suspend: 'The eSIM is suspended.',
+  unsuspend: 'The eSIM is resumed.',
+  revoke: 'The eSIM is revoked.',
+  topup: 'Top-up added.',
+  sms: 'SMS sent.',
+};
+
+/** esim/query's answer for one eSIM; undefined when it is not the merchant's (310403, as the API answers). */
+async function findEsim(c: MerchantPageContext, esimTranNo: string): Promise<EsimItem | undefined> {
+  try {
+    return (await queryEsims({ ctx: c.merchant, input: { esimTranNo } })).esimList[0];
+  } catch (error) {
+    if (error instanceof ApiError && error.code === '310403') return undefined;
+    throw error;
+  }
+}
+
+export const esimDetailRoutes = [
+  page('/console/esims/:esimTranNo', { auth: 'merchant' }, async (c) => {
+    const esimTranNo = c.params.esimTranNo ?? '';
+    const esim = await findEsim(c, esimTranNo);
+    if (!esim) return view('eSIM not found', <ErrorMessage error={<ApiErrorText code="310403" message="The ICCID or esimTranNo does not exist." />} />, 404);
+    const ref = { ctx: c.merchant, input: { esimTranNo } };
+    const [timeline, sms, plan, usage, topups] = await Promise.all([
+      esimTimeline(ref),
+      esimSmsMessages(ref),
+      esimPlanHistory(ref),
+      esimUsageHistory(ref),
+      listPackages(c.merchant, { type: 'TOPUP', esimTranNo }),
+    ]);
+    const done = DONE[c.query.get('done') ?? ''];
+    return view(
+      `eSIM ${esimTranNo}`,
+      <>
+        {done && <Notice>{done}</Notice>}
+        <EsimFacts esim={esim} />
+        <div class="esim-columns">
+          <InstallPanel esim={esim} />
+          <UsageChart usage={usage} />
+        </div>
+        <EsimActions esim={esim} topups={topups} />
+        <Timeline events={timeline.eventList} />
+        <PlanTable purchases={plan} />
+        <SmsList messages={sms.smsList} />
+      </>,
+    );
+  }),
+];
+
+function EsimFacts({ esim }: { esim: EsimItem }) {
+  const time = (wire: string | null) => formatTime(wire ? parseWireTime(wire)?.getTime() : null);
+  return (
+    <>
+      <dl class="stats">
+        <div class="stat">
+          <dt>Status</dt>
+          <dd>
+            <StatusBadge status={esim.esimStatus} />
+          </dd>
+        </div>
+        <div class="stat">
+          <dt>Profile (SM-DP+)</dt>
+          <dd>
+            <StatusBadge status={esim.smdpStatus} />
+          </dd>
+        </div>
+        <div class="stat">
+          <dt>Data used</dt>
+          <dd>
+            {formatBytes(esim.orderUsage)} of {formatBytes(esim.totalVolume)}
+          </dd>
+        </div>
+      </dl>
+      <div class="table-wrap">
+        <table class="facts">
+          <tbody>
+            <Fact label="ICCID" value={<code>{esim.iccid}</code>} />
+            <Fact
+              label="Order"
+              value={
+                <a href={`/console/orders/${encodeURIComponent(esim.orderNo)}`}>
+                  <code>{esim.orderNo}</code>
+                </a>
+              }
+            />
+            <Fact label="Plan" value={esim.packageList.map((p) => p.packageName).join(', ')} />
+            <Fact label="Validity" value={`${esim.totalDuration} days`} />
+            <Fact label="Expires" value={time(esim.expiredTime)} />
+            <Fact label="Installed" value={time(esim.installationTime)} />
+            <Fact label="Activated" value={time(esim.activateTime)} />
+            <Fact label="MSISDN" value={<code>{esim.msisdn || '—'}</code>} />
+            <Fact label="EID" value={<code>{esim.eid || '—'}</code>} />
+            <Fact label="APN" value={<code>{esim.apn}</code>} />
+            <Fact label="SMS" value={esim.smsStatus === 0 ? 'Not supported' : 'Supported'} />
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function Fact({ label, value }: { label: string; value: ComponentChildren }) {
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td>{value}</td>
+    </tr>
+  );
+}
