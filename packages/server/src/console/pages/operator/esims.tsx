@@ -1,0 +1,132 @@
+import { esimForOperator, listEsimsAcrossMerchants } from '../../../domain/esims/across-merchants.js';
+import { esimStatuses } from '../../../domain/lifecycle/states.js';
+import { listMerchants } from '../../../domain/merchants/list.js';
+import { Field } from '../../components.js';
+import { page, view } from '../../routes.js';
+import { Facts, Filters, formatTime, idParam, merchantOptions, NoRows, OP_PAGE_SIZE, pageNumber, Pages, refused, Select } from './parts.js';
+
+// /console/operator/esims: every merchant's eSIMs, newest first, filtered by merchant, status
+// and part of an ICCID, esimTranNo or orderNo, and an eSIM's read-only page with its timeline.
+
+const MB = 1024 * 1024;
+const megabytes = (bytes: number) => `${(bytes / MB).toFixed(bytes % MB === 0 ? 0 : 1)} MB`;
+
+export const esimAcrossMerchantsRoutes = [
+  page('/console/operator/esims', { auth: 'operator' }, async (c) => {
+    const q = c.query;
+    const merchantId = idParam(q.get('merchant'));
+    const status = esimStatuses.find((s) => s === q.get('status'));
+    const search = q.get('q')?.trim() ?? '';
+    const pageNum = pageNumber(q);
+    const [merchants, { esims, total }] = await Promise.all([
+      listMerchants({ ctx: c.ctx }),
+      listEsimsAcrossMerchants({ ctx: c.ctx, input: { merchantId, status, search, pageNum, pageSize: OP_PAGE_SIZE } }),
+    ]);
+    const filtered = merchantId !== undefined || status !== undefined || search !== '';
+    return view(
+      'eSIMs',
+      <>
+        <Filters action="/console/operator/esims" label="Filter eSIMs" active={filtered}>
+          <Select label="Merchant" name="merchant" value={merchantId === undefined ? '' : String(merchantId)} options={merchantOptions(merchants)} />
+          <Select label="Status" name="status" value={status ?? ''} options={[['', 'Any status'], ...esimStatuses.map((s): [string, string] => [s, s])]} />
+          <Field label="ICCID, esimTranNo or order number" name="q" type="search" value={search} />
+        </Filters>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">esimTranNo</th>
+                <th scope="col">Merchant</th>
+                <th scope="col">ICCID</th>
+                <th scope="col">Package</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="num">
+                  Used
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {esims.length === 0 && <NoRows columns={6}>{filtered ? 'No eSIM matches these filters.' : 'No eSIMs yet.'}</NoRows>}
+              {esims.map((e) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`/console/operator/esims/${encodeURIComponent(e.esimTranNo)}`}>
+                      <code>{e.esimTranNo}</code>
+                    </a>
+                  </th>
+                  <td>
+                    <a href={`/console/operator/merchants/${e.merchantId}`}>{e.merchantName}</a>
+                  </td>
+                  <td>
+                    <code>{e.iccid}</code>
+                  </td>
+                  <td>
+                    <code>{e.packageCode}</code>
+                  </td>
+                  <td>
+                    <code>{e.esimStatus}</code>
+                  </td>
+                  <td class="num">
+                    {megabytes(e.orderUsage)} of {megabytes(e.totalVolume)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <Pages path="/console/operator/esims" query={q} pageNum={pageNum} pageSize={OP_PAGE_SIZE} total={total} noun="eSIMs" />
+      </>,
+    );
+  }),
+
+  page('/console/operator/esims/:esimTranNo', { auth: 'operator' }, async (c) => {
+    const esim = await esimForOperator({ ctx: c.ctx, input: { esimTranNo: c.params.esimTranNo ?? '' } });
+    if (!esim) return refused('There is no such eSIM.', 'Not found');
+    return view(
+      `eSIM ${esim.esimTranNo}`,
+      <>
+        <p>
+          <a href="/console/operator/esims">All eSIMs</a>
+        </p>
+        <Facts
+          items={[
+            ['Merchant', <a href={`/console/operator/merchants/${esim.merchantId}`}>{esim.merchantName}</a>],
+            ['Order', <a href={`/console/operator/orders/${encodeURIComponent(esim.orderNo)}`}>{esim.orderNo}</a>],
+            ['ICCID', <code>{esim.iccid}</code>],
+            ['Package', <code>{esim.packageCode}</code>],
+            ['Status', <code>{`${esim.esimStatus} / ${esim.smdpStatus}`}</code>],
+            ['Data used', `${megabytes(esim.orderUsage)} of ${megabytes(esim.totalVolume)}`],
+            ['Expires', formatTime(esim.expiredTime)],
+            ['Created', formatTime(esim.createdAt)],
+          ]}
+        />
+        <h2 id="timeline">Timeline</h2>
+        <div class="table-wrap">
+          <table aria-labelledby="timeline">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Field</th>
+                <th scope="col">Change</th>
+                <th scope="col">By</th>
+              </tr>
+            </thead>
+            <tbody>
+              {esim.events.length === 0 && <NoRows columns={4}>No status changes recorded.</NoRows>}
+              {esim.events.map((e) => (
+                <tr>
+                  <td>{formatTime(e.at)}</td>
+                  <td>{e.field}</td>
+                  <td>
+                    <code>{e.from ?? '—'}</code> → <code>{e.to}</code>
+                  </td>
+                  <td>{e.actor}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </>,
+    );
+  }),
+];

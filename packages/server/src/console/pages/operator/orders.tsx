@@ -1,0 +1,145 @@
+import { formatUnits } from '@esimkit/contract';
+import type { OrderStatus } from '../../../db/schema.js';
+import { listMerchants } from '../../../domain/merchants/list.js';
+import { listOrdersAcrossMerchants, orderForOperator } from '../../../domain/orders/across-merchants.js';
+import { Field } from '../../components.js';
+import { page, view } from '../../routes.js';
+import { Facts, Filters, formatTime, idParam, merchantOptions, NoRows, OP_PAGE_SIZE, pageNumber, Pages, refused, Select } from './parts.js';
+
+// /console/operator/orders: every merchant's orders, newest first, filtered by merchant,
+// status and part of an orderNo or transactionId (all in the query string), and an order's
+// read-only page with its eSIMs. Operators look; changes are the partner's.
+
+const STATUSES: readonly OrderStatus[] = ['ALLOCATING', 'GOT_RESOURCE', 'FAILED'];
+
+export const orderAcrossMerchantsRoutes = [
+  page('/console/operator/orders', { auth: 'operator' }, async (c) => {
+    const q = c.query;
+    const merchantId = idParam(q.get('merchant'));
+    const status = STATUSES.find((s) => s === q.get('status'));
+    const search = q.get('q')?.trim() ?? '';
+    const pageNum = pageNumber(q);
+    const [merchants, { orders, total }] = await Promise.all([
+      listMerchants({ ctx: c.ctx }),
+      listOrdersAcrossMerchants({ ctx: c.ctx, input: { merchantId, status, search, pageNum, pageSize: OP_PAGE_SIZE } }),
+    ]);
+    const filtered = merchantId !== undefined || status !== undefined || search !== '';
+    return view(
+      'Orders',
+      <>
+        <Filters action="/console/operator/orders" label="Filter orders" active={filtered}>
+          <Select label="Merchant" name="merchant" value={merchantId === undefined ? '' : String(merchantId)} options={merchantOptions(merchants)} />
+          <Select label="Status" name="status" value={status ?? ''} options={[['', 'Any status'], ...STATUSES.map((s): [string, string] => [s, s])]} />
+          <Field label="Order number or transaction id" name="q" type="search" value={search} />
+        </Filters>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Order</th>
+                <th scope="col">Merchant</th>
+                <th scope="col">Placed</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="num">
+                  eSIMs
+                </th>
+                <th scope="col" class="num">
+                  Amount
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {orders.length === 0 && <NoRows columns={6}>{filtered ? 'No order matches these filters.' : 'No orders yet.'}</NoRows>}
+              {orders.map((o) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`/console/operator/orders/${encodeURIComponent(o.orderNo)}`}>
+                      <code>{o.orderNo}</code>
+                    </a>
+                  </th>
+                  <td>
+                    <a href={`/console/operator/merchants/${o.merchantId}`}>{o.merchantName}</a>
+                  </td>
+                  <td>{formatTime(o.createdAt)}</td>
+                  <td>
+                    <code>{o.status}</code>
+                  </td>
+                  <td class="num">{o.esimCount}</td>
+                  <td class="num">{formatUnits(o.amount)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <Pages path="/console/operator/orders" query={q} pageNum={pageNum} pageSize={OP_PAGE_SIZE} total={total} noun="orders" />
+      </>,
+    );
+  }),
+
+  page('/console/operator/orders/:orderNo', { auth: 'operator' }, async (c) => {
+    const order = await orderForOperator({ ctx: c.ctx, input: { orderNo: c.params.orderNo ?? '' } });
+    if (!order) return refused('There is no such order.', 'Not found');
+    return view(
+      `Order ${order.orderNo}`,
+      <>
+        <p>
+          <a href="/console/operator/orders">All orders</a>
+        </p>
+        <Facts
+          items={[
+            ['Merchant', <a href={`/console/operator/merchants/${order.merchantId}`}>{order.merchantName}</a>],
+            ['Transaction id', <code>{order.transactionId}</code>],
+            ['Status', <code>{order.status}</code>],
+            ['Amount', formatUnits(order.amount)],
+            ['Placed', formatTime(order.createdAt)],
+            ['Completed', formatTime(order.completedAt)],
+            ...(order.failureReason ? [['Failure', order.failureReason] as const] : []),
+            [
+              'Packages',
+              order.items.map((i) => (
+                <div>
+                  <code>{i.packageCode}</code> × {i.count} at {formatUnits(i.unitPrice)}
+                  {i.periodNum ? ` (${i.periodNum} days)` : ''}
+                </div>
+              )),
+            ],
+          ]}
+        />
+        <h2 id="order-esims">eSIMs</h2>
+        <div class="table-wrap">
+          <table aria-labelledby="order-esims">
+            <thead>
+              <tr>
+                <th scope="col">esimTranNo</th>
+                <th scope="col">ICCID</th>
+                <th scope="col">Package</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.esims.length === 0 && <NoRows columns={4}>No eSIMs (yet).</NoRows>}
+              {order.esims.map((e) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`/console/operator/esims/${encodeURIComponent(e.esimTranNo)}`}>
+                      <code>{e.esimTranNo}</code>
+                    </a>
+                  </th>
+                  <td>
+                    <code>{e.iccid}</code>
+                  </td>
+                  <td>
+                    <code>{e.packageCode}</code>
+                  </td>
+                  <td>
+                    <code>{e.esimStatus}</code> / <code>{e.smdpStatus}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </>,
+    );
+  }),
+];

@@ -1,0 +1,145 @@
+import type { ComponentChildren } from 'preact';
+import type { View } from '../../routes.js';
+
+// Small pieces the operator pages share: times, money typed in dollars, list filters kept in
+// the query string, paging, and the answer to a form that cannot be done.
+
+export const OP_PAGE_SIZE = 50;
+
+/** An epoch-ms time as people read it: `2026-12-02 23:05 UTC`. */
+export function formatTime(epochMs: number | null | undefined): string {
+  if (epochMs === null || epochMs === undefined) return '—';
+  return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** A duration in words, coarsely: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${h} h ${min % 60} min`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+/**
+ * Dollars as an operator types them (`50`, `12.5`, `-3.2500`, `$4.50`) to units (1/10,000
+ * USD). Anything else is NaN, which the verb refuses with its own code and message, as the
+ * API would.
+ */
+export function dollarsToUnits(text: string | null): number {
+  const match = /^\s*(-)?\s*\$?\s*(\d{1,12})(?:\.(\d{1,4}))?\s*$/.exec(text ?? '');
+  if (!match) return Number.NaN;
+  const units = Number(match[2]) * 10_000 + Number((match[3] ?? '').padEnd(4, '0'));
+  return match[1] ? -units : units;
+}
+
+/** Units as the value of a dollars input (`4.5`), the inverse of dollarsToUnits. */
+export function unitsToDollars(units: number): string {
+  return String(units / 10_000);
+}
+
+/** A form that cannot be done as sent (no file, a missing reason): the page says why, with 422. */
+export function refused(message: ComponentChildren, title = 'Refused'): View {
+  return { kind: 'view', title, body: message, status: 422, error: true };
+}
+
+/** The page number of a list (`?page=`), 1 when absent or not a number. */
+export function pageNumber(query: URLSearchParams): number {
+  const n = Number(query.get('page'));
+  return Number.isSafeInteger(n) && n >= 1 && n <= 1_000_000 ? n : 1;
+}
+
+/** A positive whole number from the query string (a merchant id), or undefined. */
+export function idParam(text: string | null | undefined): number | undefined {
+  const n = Number(text);
+  return text && /^\d{1,15}$/.test(text) && Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** A GET form of list filters: results are linkable, the filters are the URL. */
+export function Filters(props: { action: string; label: string; children: ComponentChildren; active: boolean }) {
+  return (
+    <form method="get" action={props.action} class="op-filters" role="search" aria-label={props.label}>
+      {props.children}
+      <div class="op-filter-buttons">
+        <button type="submit">Show</button>
+        {props.active && <a href={props.action}>Clear filters</a>}
+      </div>
+    </form>
+  );
+}
+
+/** A labelled <select>; `value` is selected. Options are [value, label]. */
+export function Select(props: { label: string; name: string; value: string; options: readonly (readonly [string, string])[] }) {
+  const id = `f-${props.name}`;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <select id={id} name={props.name}>
+        {props.options.map(([value, label]) => (
+          <option value={value} selected={value === props.value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Previous/next links that keep the list's filters. */
+export function Pages(props: { path: string; query: URLSearchParams; pageNum: number; pageSize: number; total: number; noun: string }) {
+  const pages = Math.max(1, Math.ceil(props.total / props.pageSize));
+  const link = (n: number) => {
+    const q = new URLSearchParams(props.query);
+    q.set('page', String(n));
+    return `${props.path}?${q.toString()}`;
+  };
+  return (
+    <nav class="op-pages" aria-label={`Pages of ${props.noun}`}>
+      <span>
+        Page {Math.min(props.pageNum, pages)} of {pages} · {props.total} {props.noun}
+      </span>
+      {props.pageNum > 1 && (
+        <a href={link(props.pageNum - 1)} rel="prev">
+          Previous page
+        </a>
+      )}
+      {props.pageNum < pages && (
+        <a href={link(props.pageNum + 1)} rel="next">
+          Next page
+        </a>
+      )}
+    </nav>
+  );
+}
+
+/** A table row saying the list is empty. */
+export function NoRows({ columns, children }: { columns: number; children: ComponentChildren }) {
+  return (
+    <tr>
+      <td colSpan={columns} class="op-empty">
+        {children}
+      </td>
+    </tr>
+  );
+}
+
+/** Facts about one thing, as a description list (label, value). */
+export function Facts({ items }: { items: readonly (readonly [string, ComponentChildren])[] }) {
+  return (
+    <dl class="op-facts">
+      {items.map(([label, value]) => (
+        <>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
+/** The merchant filter of the cross-merchant lists: every merchant by name. */
+export function merchantOptions(merchants: readonly { id: number; name: string }[]): [string, string][] {
+  return [['', 'Any merchant'], ...merchants.map((m): [string, string] => [String(m.id), m.name])];
+}
