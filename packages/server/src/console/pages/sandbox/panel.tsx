@@ -1,0 +1,116 @@
+import { formatUnits } from '@esimkit/contract';
+import { queryBalance } from '../../../domain/balance/query.js';
+import { ApiError } from '../../../domain/errors.js';
+import { queryEsims } from '../../../domain/esims/query.js';
+import { isEsimStatus, isSmdpStatus } from '../../../domain/lifecycle/states.js';
+import { readClock } from '../../../domain/sandbox/clock.js';
+import { getFaults } from '../../../domain/sandbox/faults.js';
+import { ErrorMessage, Notice } from '../../components.js';
+import { ApiErrorText, page, view, type MerchantPageContext } from '../../routes.js';
+import { ClockSection } from './clock.js';
+import { DeviceActions, EsimState, type EsimItem } from './device.js';
+import { FaultsSection } from './faults.js';
+import { FundsSection, ResetSection } from './funds.js';
+import { esimRef, formatBytes, PANEL, requireSandbox, Section } from './parts.js';
+
+// /console/sandbox: the sandbox panel, one page of sections (clock, an eSIM's device and
+// network, faults, test funds, reset), each read through the sandbox API's verbs. The eSIM
+// is picked by `?esim=` (esimTranNo or ICCID), so other pages link to it.
+
+/** The picked eSIM as esim/query answers it; the API's refusal (310403 when not the merchant's) is shown in its place. */
+async function loadEsim(c: MerchantPageContext, ref: string): Promise<{ esim?: EsimItem; error?: ApiError }> {
+  try {
+    const { esimList } = await queryEsims({ ctx: c.merchant, input: esimRef(ref) });
+    return esimList[0] ? { esim: esimList[0] } : { error: new ApiError('310403', 'The ICCID or esimTranNo does not exist.') };
+  } catch (error) {
+    // Only the lookup's refusal is shown in the section; the rest of the panel still works.
+    if (error instanceof ApiError) return { error };
+    throw error;
+  }
+}
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** What the action just done did, from the figures its redirect carries. */
+function doneMessage(q: URLSearchParams): string | undefined {
+  const n = (key: string) => Number(q.get(key) ?? 0) || 0;
+  const statuses = () => {
+    const smdp = q.get('smdp') ?? '';
+    const plan = q.get('plan') ?? '';
+    return isSmdpStatus(smdp) && isEsimStatus(plan) ? ` Profile ${smdp}, plan ${plan}.` : '';
+  };
+  switch (q.get('done')) {
+    case 'advanced':
+      return `Clock advanced: ${count(n('jobs'), 'background job')} run, ${count(n('warned'), 'validity warning')}, ${count(n('reset'), 'daily allowance')} reset, ${count(n('expired'), 'eSIM')} expired.`;
+    case 'install':
+      return `Installed on the device.${statuses()}`;
+    case 'attach':
+      return `Attached to the network.${statuses()}`;
+    case 'enable':
+      return `Profile enabled.${statuses()}`;
+    case 'disable':
+      return `Profile disabled.${statuses()}`;
+    case 'delete':
+      return `Profile deleted from the device.${statuses()}`;
+    case 'consume':
+      return `Used ${formatBytes(n('consumed'))} of data.${q.get('throttled') === 'true' ? ' The speed is throttled.' : ''}${q.get('cutOff') === 'true' ? ' The data is cut off.' : ''}`;
+    case 'sms-receive':
+      return 'SMS delivered to the device.';
+    case 'sms-send':
+      return 'SMS sent from the device.';
+    case 'fault-rule':
+      return 'Fault rule added.';
+    case 'fault-settings':
+      return 'Busy answers and allocation saved.';
+    case 'faults-cleared':
+      return 'Every fault is cleared.';
+    case 'funds':
+      return `Added ${formatUnits(n('added'))} of test funds. Balance: ${formatUnits(n('balance'))}.`;
+    case 'reset':
+      return `Sandbox reset: ${count(n('removed'), 'eSIM')} removed, the clock is back to real time. Balance: ${formatUnits(n('balance'))}.`;
+    default:
+      return undefined;
+  }
+}
+
+export const panelRoutes = [
+  page(PANEL, { auth: 'merchant' }, async (c) => {
+    requireSandbox(c);
+    const ref = c.query.get('esim')?.trim() || undefined;
+    const [clock, plan, balance, picked] = await Promise.all([
+      readClock({ ctx: c.merchant }),
+      getFaults({ ctx: c.merchant }),
+      queryBalance({ ctx: c.merchant }),
+      ref ? loadEsim(c, ref) : Promise.resolve(undefined),
+    ]);
+    const done = doneMessage(c.query);
+    const esim = picked?.esim?.esimTranNo;
+    return view(
+      'Sandbox',
+      <>
+        {done && <Notice>{done}</Notice>}
+        <ClockSection now={clock.now} offsetSeconds={clock.offsetSeconds} esim={esim} />
+        <Section id="device" title="Device and network">
+          <form method="get" action={PANEL} class="card sandbox-pick">
+            <div class="field">
+              <label for="pick-esim">eSIM (esimTranNo or ICCID)</label>
+              <input id="pick-esim" name="esim" type="search" value={ref ?? ''} inputMode="numeric" required />
+            </div>
+            <button type="submit">Show</button>
+          </form>
+          {picked?.error && <ErrorMessage error={<ApiErrorText code={picked.error.code} message={picked.error.message} />} />}
+          {picked?.esim && (
+            <>
+              <EsimState esim={picked.esim} />
+              <DeviceActions esimTranNo={picked.esim.esimTranNo} />
+            </>
+          )}
+          {!ref && <p class="hint">Pick one of your eSIMs to install it on a simulated device, use data or send SMS.</p>}
+        </Section>
+        <FaultsSection plan={plan} esim={esim} />
+        <FundsSection balance={balance.balance} esim={esim} />
+        <ResetSection balance={balance.balance} />
+      </>,
+    );
+  }),
+];
