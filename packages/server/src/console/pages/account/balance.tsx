@@ -81,7 +81,7 @@ export const balanceRoutes = [
           <p>No ledger entry in this period.</p>
         ) : (
           <div class="table-wrap">
-            <table aria-labelledby="entries">
+            <table class="acct-table" aria-labelledby="entries">
               <thead>
                 <tr>
                   <th scope="col">Time</th>

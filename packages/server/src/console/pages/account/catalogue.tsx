@@ -156,7 +156,7 @@ export const catalogueRoutes = [
           <p>No plan matches these filters.</p>
         ) : (
           <div class="table-wrap">
-            <table aria-labelledby="plans">
+            <table class="acct-table" aria-labelledby="plans">
               <thead>
                 <tr>
                   <th scope="col">Plan</th>

@@ -60,7 +60,7 @@ export const requestLogRoutes = [
           <p>No request {before ? 'older than these' : 'yet'}. Requests are kept for a few days.</p>
         ) : (
           <div class="table-wrap">
-            <table aria-label="Requests">
+            <table class="acct-table" aria-label="Requests">
               <thead>
                 <tr>
                   <th scope="col">Time</th>

@@ -121,7 +121,7 @@ export const webhookRoutes = [
             <p>No event yet.</p>
           ) : (
             <div class="table-wrap">
-              <table aria-labelledby="deliveries">
+              <table class="acct-table" aria-labelledby="deliveries">
                 <thead>
                   <tr>
                     <th scope="col">Created</th>
