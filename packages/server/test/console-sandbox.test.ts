@@ -227,15 +227,24 @@ describe('the sandbox panel', () => {
   });
 
   it('is usable at phone width', async () => {
-    const { merchant, context, page } = await signedInMerchant(server, PHONE);
+    const { merchant, context, page, confirms } = await signedInMerchant(server, PHONE);
     const esim = await orderOne(server, merchant, 'JP_1_7');
-    await page.goto(`${server.baseUrl}${PANEL}?esim=${esim.esimTranNo}`);
+    await page.goto(`${server.baseUrl}${PANEL}`);
     await expectHeading(page, 'Sandbox');
+    // Picked from the list of the merchant's latest eSIMs.
+    const picked = page.waitForResponse((r) => new URL(r.url()).pathname === PANEL);
+    await page.getByRole('link', { name: esim.esimTranNo }).click();
+    await picked;
+    await expect.poll(() => text(page, 'esim-status')).toBe('GOT_RESOURCE');
     await press(page, 'Install', '/console/sandbox/esim/install');
     expect(await text(page, 'esim-status')).toBe('IN_USE');
     // Nothing wider than the screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await screenshot(page, 'sandbox-phone');
+    await press(page, 'Delete profile', '/console/sandbox/esim/delete');
+    expect(confirms).toContain('Delete this profile from the device? It cannot be enabled again.');
+    expect(await text(page, 'smdp-status')).toBe('DELETED');
+    expect((await queryEsim(server, merchant, esim.esimTranNo)).smdpStatus).toBe('DELETED');
     await context.close();
   });
 });

@@ -41,8 +41,10 @@ export function toWireTime(local: string): string {
 }
 
 export function ClockSection(props: { now: string; offsetSeconds: number; esim: string | undefined }) {
-  // The earliest time the date form accepts: the next minute of the merchant's clock.
+  // The date form starts a day ahead of the merchant's clock and accepts nothing before it.
+  const now = Date.parse(`${props.now.slice(0, 19)}Z`);
   const min = props.now.slice(0, 16);
+  const suggested = new Date(now + 86_400_000).toISOString().slice(0, 16);
   return (
     <Section id="clock" title="Clock">
       <dl class="stats">
@@ -68,7 +70,7 @@ export function ClockSection(props: { now: string; offsetSeconds: number; esim: 
         </PostForm>
         <PostForm action="/console/sandbox/clock/advance" class="card">
           <input type="hidden" name="esim" value={props.esim ?? ''} />
-          <Input id="clock-to" label="Advance to (UTC)" name="to" type="datetime-local" min={min} required hint="At most 400 days ahead in one move." />
+          <Input id="clock-to" label="Advance to (UTC)" name="to" type="datetime-local" min={min} value={suggested} required hint="At most 400 days ahead in one move." />
           <button type="submit">Advance to this time</button>
         </PostForm>
       </div>

@@ -92,7 +92,7 @@ export function DeviceActions({ esimTranNo: esim }: { esimTranNo: string }) {
         <button type="submit">Install</button>
       </PostForm>
       <div class="card">
-        <h3>Device and network</h3>
+        <h3>Device</h3>
         <div class="sandbox-buttons">
           <PostForm action="/console/sandbox/esim/attach">
             <Hidden />

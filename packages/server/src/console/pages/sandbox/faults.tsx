@@ -10,6 +10,9 @@ import { Input, numberField, panelUrl, readAs, requireSandbox, Section } from '.
 
 export type FaultPlan = Awaited<ReturnType<typeof getFaults>>;
 
+/** What a new rule answers unless another code is chosen: "busy, try again", the one clients must retry. */
+const DEFAULT_FAULT_CODE = '900001';
+
 /** The partner endpoints a rule may name (the sandbox's own are never faulted). */
 const ENDPOINT_NAMES = [...endpoints, ...extensionEndpoints].map((e) => e.name);
 
@@ -72,7 +75,7 @@ export function FaultsSection({ plan, esim }: { plan: FaultPlan; esim: string | 
             <label for="fault-code">Answer with</label>
             <select id="fault-code" name="errorCode" required>
               {Object.entries(errorCodes).map(([code, message]) => (
-                <option value={code}>
+                <option value={code} selected={code === DEFAULT_FAULT_CODE}>
                   {code} {message}
                 </option>
               ))}

@@ -2,6 +2,7 @@ import { formatUnits } from '@esimkit/contract';
 import { queryBalance } from '../../../domain/balance/query.js';
 import { ApiError } from '../../../domain/errors.js';
 import { queryEsims } from '../../../domain/esims/query.js';
+import { searchEsims, type EsimSummary } from '../../../domain/esims/search.js';
 import { isEsimStatus, isSmdpStatus } from '../../../domain/lifecycle/states.js';
 import { readClock } from '../../../domain/sandbox/clock.js';
 import { getFaults } from '../../../domain/sandbox/faults.js';
@@ -28,6 +29,9 @@ async function loadEsim(c: MerchantPageContext, ref: string): Promise<{ esim?: E
     throw error;
   }
 }
+
+/** How many of the merchant's newest eSIMs the picker lists. */
+const LATEST_ESIMS = 10;
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
@@ -77,11 +81,12 @@ export const panelRoutes = [
   page(PANEL, { auth: 'merchant' }, async (c) => {
     requireSandbox(c);
     const ref = c.query.get('esim')?.trim() || undefined;
-    const [clock, plan, balance, picked] = await Promise.all([
+    const [clock, plan, balance, picked, latest] = await Promise.all([
       readClock({ ctx: c.merchant }),
       getFaults({ ctx: c.merchant }),
       queryBalance({ ctx: c.merchant }),
       ref ? loadEsim(c, ref) : Promise.resolve(undefined),
+      searchEsims({ ctx: c.merchant, input: { pageNum: 1, pageSize: LATEST_ESIMS } }),
     ]);
     const done = doneMessage(c.query);
     const esim = picked?.esim?.esimTranNo;
@@ -105,7 +110,7 @@ export const panelRoutes = [
               <DeviceActions esimTranNo={picked.esim.esimTranNo} />
             </>
           )}
-          {!ref && <p class="hint">Pick one of your eSIMs to install it on a simulated device, use data or send SMS.</p>}
+          <LatestEsims esims={latest.esims} open={!picked?.esim} />
         </Section>
         <FaultsSection plan={plan} esim={esim} />
         <FundsSection balance={balance.balance} esim={esim} />
@@ -114,3 +119,53 @@ export const panelRoutes = [
     );
   }),
 ];
+
+/** The merchant's newest eSIMs, each a link that picks it (open while none is picked). */
+function LatestEsims({ esims, open }: { esims: EsimSummary[]; open: boolean }) {
+  if (esims.length === 0) {
+    return (
+      <p class="hint">
+        No eSIMs yet: <a href="/console/orders/new">order one</a>, then install it on a simulated device here, use data or send SMS.
+      </p>
+    );
+  }
+  return (
+    <details class="sandbox-latest" open={open}>
+      <summary>Your latest eSIMs</summary>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">esimTranNo</th>
+              <th scope="col">ICCID</th>
+              <th scope="col">Package</th>
+              <th scope="col">Plan</th>
+              <th scope="col">Profile</th>
+            </tr>
+          </thead>
+          <tbody>
+            {esims.map((e) => (
+              <tr>
+                <th scope="row">
+                  <a href={`${PANEL}?esim=${encodeURIComponent(e.esimTranNo)}#device`}>{e.esimTranNo}</a>
+                </th>
+                <td>
+                  <code>{e.iccid}</code>
+                </td>
+                <td>
+                  <code>{e.packageCode}</code>
+                </td>
+                <td>
+                  <code>{e.esimStatus}</code>
+                </td>
+                <td>
+                  <code>{e.smdpStatus}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}
