@@ -26,7 +26,7 @@ export const webhookHealthRoutes = [
         <section aria-labelledby="per-merchant">
           <h2 id="per-merchant">Per merchant</h2>
           <div class="table-wrap">
-            <table class="op-health">
+            <table class="op-health op-table">
               <thead>
                 <tr>
                   <th scope="col">Merchant</th>
@@ -70,7 +70,7 @@ export const webhookHealthRoutes = [
         <section aria-labelledby="failures">
           <h2 id="failures">Recent failures</h2>
           <div class="table-wrap">
-            <table>
+            <table class="op-table">
               <thead>
                 <tr>
                   <th scope="col">Event</th>
@@ -94,7 +94,7 @@ export const webhookHealthRoutes = [
                     <td>
                       <code>{f.notifyType}</code>
                     </td>
-                    <td>{formatTime(f.createdAt)}</td>
+                    <td class="op-time">{formatTime(f.createdAt)}</td>
                     <td class="num">{f.attempts}</td>
                     <td>
                       {f.lastStatusCode === null ? 'no answer' : `HTTP ${f.lastStatusCode}`}
