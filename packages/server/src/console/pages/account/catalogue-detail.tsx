@@ -21,7 +21,7 @@ export const catalogueDetailRoutes = [
         </p>
         <div class="acct-actions">
           {type === 'BASE' && (
-            <a class="button-link" href={`/console/orders/new?packageCode=${encodeURIComponent(plan.packageCode)}`}>
+            <a class="button" href={`/console/orders/new?packageCode=${encodeURIComponent(plan.packageCode)}`}>
               Order this plan
             </a>
           )}
@@ -68,7 +68,7 @@ export const catalogueDetailRoutes = [
             </>
           )}
         </dl>
-        {plan.description && <p>{plan.description}</p>}
+        {plan.description && plan.description !== plan.name && <p>{plan.description}</p>}
 
         <h2 id="coverage">Coverage and networks</h2>
         <div class="table-wrap">
