@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import type { EsimsTable } from '../../db/schema.js';
 import type { EsimStatus } from '../lifecycle/states.js';
 import { containsPattern } from '../../lib/like.js';
 import type { ServiceContext, Verb } from '../context.js';
@@ -90,21 +91,12 @@ export async function esimForOperator({ ctx, input }: Verb<{ esimTranNo: string 
   return { ...toEsim(row), events: events.map((e) => ({ field: e.field, from: e.from_value, to: e.to_value, actor: e.actor, at: Number(e.at) })) };
 }
 
-function toEsim(r: {
-  id: number;
-  esim_tran_no: string;
-  iccid: string;
+type JoinedEsimRow = Pick<Selectable<EsimsTable>, 'id' | 'esim_tran_no' | 'iccid' | 'merchant_id' | 'package_code' | 'esim_status' | 'smdp_status' | 'total_volume' | 'order_usage' | 'expired_time' | 'created_at'> & {
   order_no: string;
-  merchant_id: number;
   merchant_name: string;
-  package_code: string;
-  esim_status: string;
-  smdp_status: string;
-  total_volume: number;
-  order_usage: number;
-  expired_time: number;
-  created_at: number;
-}): OperatorEsim {
+};
+
+function toEsim(r: JoinedEsimRow): OperatorEsim {
   return {
     id: Number(r.id),
     esimTranNo: r.esim_tran_no,
