@@ -188,3 +188,13 @@ function statOf(path: string) {
     return undefined;
   }
 }
+
+/**
+ * A write that referred to a row another transaction has just deleted. Nothing in esimkit
+ * deletes a referenced row but a sandbox reset, so a partner call that loses a race with one
+ * answers as for a missing eSIM (partner-api.ts).
+ */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}

@@ -1,6 +1,7 @@
 import { WARNING_HEADER } from '@esimkit/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../domain/context.js';
+import { isForeignKeyViolation } from '../db/errors.js';
 import { ApiError } from '../domain/errors.js';
 import { merchantClock } from '../domain/merchant-clock.js';
 import { applyFaults } from '../domain/sandbox/faults.js';
@@ -81,11 +82,15 @@ export function sendJson(reply: FastifyReply, body: string | Buffer): FastifyRep
   return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(body);
 }
 
-/** ApiError to its code; anything else is logged with the request id and answered 000001. */
+/** ApiError to its code; a write racing a sandbox reset to 310403; anything else is logged with the request id and answered 000001. */
 export function errorResponse(error: unknown, request: FastifyRequest): { body: string; errorCode: string; headers: Record<string, string> } {
   const headers: Record<string, string> =
     error instanceof RateLimitedError ? { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) } : {};
   if (error instanceof ApiError) return { body: errorBody(error.code, error.message), errorCode: error.code, headers };
+  if (isForeignKeyViolation(error)) {
+    request.log.warn({ err: error, reqId: request.id }, 'a write referred to a row deleted meanwhile (sandbox reset)');
+    return { body: errorBody('310403', 'The ICCID or esimTranNo does not exist (the sandbox was reset meanwhile).'), errorCode: '310403', headers };
+  }
   request.log.error({ err: error, reqId: request.id }, 'unexpected error');
   return { body: errorBody('000001', `Server error (request id ${request.id})`), errorCode: '000001', headers };
 }

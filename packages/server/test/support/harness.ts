@@ -44,7 +44,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const server = await startServer({ config, logger: false, print: () => {} });
+  // DEBUG_TEST_LOG=1 prints the servers' errors (with stacks) to find what answered 000001.
+  const server = await startServer({ config, logger: process.env.DEBUG_TEST_LOG ? { level: 'error' } : false, print: () => {} });
   const baseUrl = server.url;
   return {
     ...server,

@@ -33,6 +33,16 @@ export async function findOwnedEsim(db: Executor, merchant: MerchantSettings, re
   return esim;
 }
 
+/**
+ * An eSIM by its row id, found a moment ago: a sandbox reset may have removed it since, and
+ * the caller then answers as for a missing eSIM.
+ */
+export async function esimById(db: Executor, esimId: number): Promise<EsimRow> {
+  const esim = await db.selectFrom('esims').selectAll().where('id', '=', esimId).executeTakeFirst();
+  if (!esim) throw new ApiError('310403', 'The ICCID or esimTranNo does not exist (the sandbox was reset meanwhile).');
+  return esim;
+}
+
 /** Incoming ICCIDs are accepted with a trailing F (field-notes §4); stored ones have none. */
 export function normaliseIccid(iccid: string): string {
   return iccid.replace(/[fF]$/, '');

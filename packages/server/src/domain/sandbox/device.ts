@@ -2,7 +2,7 @@ import { formatWireTime } from '@esimkit/contract';
 import { isValidEid } from '../../lib/identifiers.js';
 import type { MerchantContext, ServiceContext } from '../context.js';
 import { deliverSmsToDevice, sendSmsFromDevice } from '../esims/device-sms.js';
-import { findOwnedEsim, requireEsimRef, type EsimRefInput } from '../esims/find.js';
+import { esimById, findOwnedEsim, requireEsimRef, type EsimRefInput } from '../esims/find.js';
 import { applyProfileNotifications } from '../esims/profile-notifications.js';
 import { ApiError } from '../errors.js';
 import type { DeviceAction } from '../ports.js';
@@ -38,7 +38,7 @@ async function ownEsim(ctx: MerchantContext, ref: EsimRefInput) {
 }
 
 async function deviceState(ctx: MerchantContext, id: number) {
-  const esim = await ctx.db.kysely.selectFrom('esims').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const esim = await esimById(ctx.db.kysely, id);
   return {
     esimTranNo: esim.esim_tran_no,
     eid: esim.eid,

@@ -17,10 +17,13 @@ export async function resetSandbox({ ctx, input }: { ctx: MerchantContext; input
   // The merchant's clock goes back to real time with the reset.
   const now = new Date();
   const result = await ctx.db.kysely.transaction().execute(async (tx) => {
-    // Locked first: an order or top-up committing meanwhile would move the balance between
-    // the read below and the adjustment, leaving it off the asked amount.
+    // Locks in the order every other change takes them, the eSIMs before the merchant (a
+    // top-up locks its eSIM, then the balance): the other way round, the two deadlock. A
+    // call that waited on an eSIM finds it gone afterwards and answers 310403 (lockEsim).
+    const esimIds = await lockMerchantEsims(tx, ctx.db.dialect, merchantId);
+    // The balance next: an order or top-up committing meanwhile would move it between the
+    // read below and the adjustment, leaving it off the asked amount.
     const current = await lockMerchantBalance(tx, ctx.db.dialect, merchantId);
-    const esimIds = (await tx.selectFrom('esims').select('id').where('merchant_id', '=', merchantId).execute()).map((r) => r.id);
     for (let i = 0; i < esimIds.length; i += 500) {
       const batch = esimIds.slice(i, i + 500);
       await tx.deleteFrom('esim_packages').where('esim_id', 'in', batch).execute();
@@ -46,6 +49,12 @@ export async function resetSandbox({ ctx, input }: { ctx: MerchantContext; input
   });
   ctx.merchantChanged();
   return result;
+}
+
+async function lockMerchantEsims(tx: Transaction<Database>, dialect: Dialect, merchantId: number): Promise<number[]> {
+  let read = tx.selectFrom('esims').select('id').where('merchant_id', '=', merchantId).orderBy('id');
+  if (dialect.skipLocked) read = read.forUpdate();
+  return (await read.execute()).map((r) => r.id);
 }
 
 async function lockMerchantBalance(tx: Transaction<Database>, dialect: Dialect, merchantId: number) {
