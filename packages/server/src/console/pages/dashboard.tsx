@@ -67,7 +67,9 @@ export const dashboardRoutes = [
                 {Object.entries(counts).map(([status, count]) => (
                   <tr>
                     <th scope="row">
-                      <code>{status}</code>
+                      <a href={`/console/esims?status=${status}`}>
+                        <code>{status}</code>
+                      </a>
                     </th>
                     <td class="num">{count}</td>
                   </tr>

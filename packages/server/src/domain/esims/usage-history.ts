@@ -16,7 +16,7 @@ export interface UsageHistory {
 /**
  * One of the merchant's eSIMs' data usage over time, from what is stored: none at its
  * creation, each DATA_USAGE event written for it (the usage reported when
- * a threshold was crossed), and the latest report; the data bought grows with each top-up.
+ * a threshold was crossed), and the latest report, up to now; the data bought grows with each top-up.
  * esimkit keeps no per-report history, so between these points the usage is not known
  * (console eSIM detail; docs/console.md says so).
  */
@@ -43,7 +43,10 @@ export async function esimUsageHistory({ ctx, input }: Verb<EsimRefInput>): Prom
   }
   if (esim.usage_updated_at !== null) reports.push({ at: Number(esim.usage_updated_at), used: Number(esim.order_usage) });
 
-  const times = [...new Set([...reports.map((r) => r.at), ...purchases.map((p) => Number(p.created_at))])].sort((a, b) => a - b);
+  // The series ends now (on the merchant's clock), at the last values known: the plot then
+  // spans the eSIM's life so far even before any report.
+  const now = ctx.clock.now().getTime();
+  const times = [...new Set([...reports.map((r) => r.at), ...purchases.map((p) => Number(p.created_at)), now])].filter((t) => t <= now).sort((a, b) => a - b);
   const usedAt = (t: number) => reports.filter((r) => r.at <= t).reduce((max, r) => Math.max(max, r.used), 0);
   const boughtAt = (t: number) => purchases.filter((p) => Number(p.created_at) <= t).reduce((sum, p) => sum + Number(p.volume), 0);
   return { at: times, used: times.map(usedAt), total: times.map(boughtAt) };

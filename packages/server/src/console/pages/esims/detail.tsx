@@ -107,7 +107,8 @@ function EsimFacts({ esim }: { esim: EsimItem }) {
             />
             <Fact label="Plan" value={esim.packageList.map((p) => p.packageName).join(', ')} />
             <Fact label="Validity" value={`${esim.totalDuration} days`} />
-            <Fact label="Expires" value={time(esim.expiredTime)} />
+            {/* Before activation, expiredTime is the last day to install (the plan's days start at activation). */}
+            <Fact label={esim.activateTime ? 'Expires' : 'Install by'} value={time(esim.expiredTime)} />
             <Fact label="Installed" value={time(esim.installationTime)} />
             <Fact label="Activated" value={time(esim.activateTime)} />
             <Fact label="MSISDN" value={<code>{esim.msisdn || '—'}</code>} />

@@ -61,7 +61,7 @@ export function UsageChart({ usage }: { usage: UsageHistory }) {
         ]}
         yLabel="MB"
       />
-      <p class="hint">Points: creation, each DATA_USAGE threshold reported, the latest report, and each top-up.</p>
+      <p class="hint">Points: creation, each DATA_USAGE threshold reported, the latest report, each top-up, and now. Between them the usage is not recorded.</p>
     </section>
   );
 }

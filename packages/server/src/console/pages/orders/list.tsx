@@ -101,7 +101,10 @@ function OrderTable({ orders, filtered }: { orders: OrderSummary[]; filtered: bo
                 ))}
               </td>
               <td class="num">{o.esimCount}</td>
-              <td class="num">{formatUnits(o.amount)}</td>
+              <td class="num">
+                {formatUnits(o.amount)}
+                {o.status === 'FAILED' && <div class="hint">refunded</div>}
+              </td>
             </tr>
           ))}
         </tbody>
