@@ -1,3 +1,4 @@
+import { parseWireTime } from '@esimkit/contract';
 import type { ComponentChildren } from 'preact';
 
 // Small pieces shared by the account pages: reading query-string filters, times, byte sizes
@@ -38,6 +39,12 @@ export function utc(at: Date): string {
 
 export function Time({ at }: { at: Date }) {
   return <time datetime={at.toISOString()}>{utc(at)}</time>;
+}
+
+/** A time as the API writes it (`2026-03-14T09:15:03+0000`), shown like every console time; '—' for none. */
+export function WireTime({ text }: { text: string | null }) {
+  const at = text ? parseWireTime(text) : null;
+  return at ? <Time at={at} /> : <>{text ?? '—'}</>;
 }
 
 /** A data volume in bytes as people read it (1 GB = 1024³ bytes, as the vendor counts). */

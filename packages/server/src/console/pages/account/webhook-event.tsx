@@ -2,6 +2,7 @@ import { redeliverWebhooks } from '../../../domain/webhooks/redeliver.js';
 import { webhookDeliveryLog } from '../../../domain/webhooks/log.js';
 import { Notice, PostForm } from '../../components.js';
 import { action, page, redirect, view } from '../../routes.js';
+import { WireTime } from './parts.js';
 
 // One webhook event: the body sent (the request of every attempt), and each attempt's URL,
 // time, answer code, latency and answer body or error; redelivery by webhook/redeliver's verb
@@ -37,11 +38,17 @@ export const webhookEventRoutes = [
           <dt>Status</dt>
           <dd>{event.status}</dd>
           <dt>Created</dt>
-          <dd>{event.createTime}</dd>
+          <dd>
+            <WireTime text={event.createTime} />
+          </dd>
           <dt>Delivered</dt>
-          <dd>{event.deliveredTime ?? '—'}</dd>
+          <dd>
+            <WireTime text={event.deliveredTime} />
+          </dd>
           <dt>Next attempt</dt>
-          <dd>{event.nextAttemptTime ?? '—'}</dd>
+          <dd>
+            <WireTime text={event.nextAttemptTime} />
+          </dd>
         </dl>
         {event.notifyType !== 'CHECK_HEALTH' && (
           <PostForm action={`/console/webhooks/events/${encodeURIComponent(event.notifyId)}/redeliver`} confirm="Send this event again to the saved URL?">
@@ -64,7 +71,9 @@ export const webhookEventRoutes = [
               </h3>
               <dl class="acct-facts">
                 <dt>Time</dt>
-                <dd>{a.time}</dd>
+                <dd>
+                  <WireTime text={a.time} />
+                </dd>
                 <dt>POST to</dt>
                 <dd>
                   <code class="acct-break">{a.url}</code>

@@ -5,7 +5,7 @@ import { queryWebhook, saveWebhook } from '../../../domain/webhooks/save.js';
 import { disableWebhookSigning, rotateWebhookSecret, webhookSigningState } from '../../../domain/webhooks/secret.js';
 import { Notice, PostForm } from '../../components.js';
 import { action, page, redirect, view } from '../../routes.js';
-import { Pager, queryInt, withQuery } from './parts.js';
+import { Pager, queryInt, WireTime, withQuery } from './parts.js';
 
 // Webhooks: the URL (saved by webhook/save's verb, so CHECK_HEALTH must answer 2xx first),
 // the signing secret (shown on demand, rotated or turned off by the API's verbs) and the
@@ -63,7 +63,7 @@ export const webhookRoutes = [
                 </code>
                 {signing.previousSecret && (
                   <p>
-                    The previous secret also signs until {signing.previousValidUntil}: <code class="acct-break">{signing.previousSecret}</code>
+                    The previous secret also signs until <WireTime text={signing.previousValidUntil} />: <code class="acct-break">{signing.previousSecret}</code>
                   </p>
                 )}
               </details>
@@ -138,7 +138,9 @@ export const webhookRoutes = [
                     const last = e.attemptList.at(-1);
                     return (
                       <tr>
-                        <td>{e.createTime}</td>
+                        <td>
+                          <WireTime text={e.createTime} />
+                        </td>
                         <th scope="row">
                           <a href={`/console/webhooks/events/${e.notifyId}`}>{e.notifyType}</a>
                           <br />
