@@ -187,6 +187,28 @@ describe('the sandbox panel', () => {
     expect(expectFailure(await call(server, esimPaths.balance, {}, as(merchant)))).toBe('900001');
     await screenshot(page, 'sandbox-faults-desktop');
 
+    // Allocation that fails: the order is refunded (200009), as the API's fault plan does it.
+    await page.getByLabel('Busy answers (% of requests)').fill('0');
+    await page.getByLabel('Fail allocations (the order is refunded)').check();
+    await press(page, 'Save', '/console/sandbox/faults/settings');
+    expect(await text(page, 'fault-settings')).toContain('Allocation: fails (refunded)');
+    const balanceBefore = expectSuccess(await call(server, esimPaths.balance, {}, as(merchant))).balance;
+    const doomed = expectSuccess(await order(), null);
+    await expect
+      .poll(async () => (await call(server, esimPaths.query, { orderNo: doomed.orderNo }, as(merchant))).json.errorCode, { timeout: 10_000 })
+      .toBe('200009');
+    expect(expectSuccess(await call(server, esimPaths.balance, {}, as(merchant))).balance).toBe(balanceBefore);
+    // A delay typed in seconds is the API's delayMs; emptied, the server's usual delay again.
+    await page.getByLabel('Fail allocations (the order is refunded)').uncheck();
+    await page.getByLabel('Allocation delay (seconds)').fill('90');
+    await press(page, 'Save', '/console/sandbox/faults/settings');
+    expect(expectSuccess(await call(server, sb('faults/get'), {}, as(merchant))).allocation).toEqual({ delayMs: 90_000, fail: false });
+    await page.getByLabel('Allocation delay (seconds)').fill('');
+    await press(page, 'Save', '/console/sandbox/faults/settings');
+    expect(expectSuccess(await call(server, sb('faults/get'), {}, as(merchant))).allocation).toEqual({ delayMs: null, fail: false });
+    await page.getByLabel('Busy answers (% of requests)').fill('100');
+    await press(page, 'Save', '/console/sandbox/faults/settings');
+
     await press(page, 'Clear all faults', '/console/sandbox/faults/clear');
     expect(confirms).toContain('Remove every fault rule and setting?');
     expect(await notice(page)).toBe('Every fault is cleared.');
@@ -223,6 +245,21 @@ describe('the sandbox panel', () => {
     expect(expectFailure(await call(server, esimPaths.query, { esimTranNo: esim.esimTranNo }, as(merchant)))).toBe('310403');
     expect((await clockOf(merchant)).offsetSeconds).toBe(0);
     expect(await balanceOf(server, merchant)).toBe(120_000);
+    await context.close();
+  });
+
+  it('can make a download fail, leaving the profile RELEASED', async () => {
+    const { merchant, context, page } = await signedInMerchant();
+    const esim = await orderOne(server, merchant, 'JP_1_7');
+    await page.goto(`${server.baseUrl}${PANEL}?esim=${esim.esimTranNo}`);
+    await page.getByLabel('Make the download fail').check();
+    await press(page, 'Install', '/console/sandbox/esim/install');
+    expect(await notice(page)).toBe('The download broke off. Profile RELEASED, plan GOT_RESOURCE.');
+    expect(await queryEsim(server, merchant, esim.esimTranNo)).toMatchObject({ smdpStatus: 'RELEASED', esimStatus: 'GOT_RESOURCE' });
+    // An EID that fails the mod-97 check: the API's 000104.
+    await page.getByLabel('EID (optional)').fill('89049032007108882600137544319617');
+    await press(page, 'Install', '/console/sandbox/esim/install');
+    await expect.poll(() => page.locator('#flash').innerText()).toContain('000104');
     await context.close();
   });
 

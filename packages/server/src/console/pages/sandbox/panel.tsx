@@ -47,7 +47,8 @@ function doneMessage(q: URLSearchParams): string | undefined {
     case 'advanced':
       return `Clock advanced: ${count(n('jobs'), 'background job')} run, ${count(n('warned'), 'validity warning')}, ${count(n('reset'), 'daily allowance')} reset, ${count(n('expired'), 'eSIM')} expired.`;
     case 'install':
-      return `Installed on the device.${statuses()}`;
+      // With "make the download fail", the profile is released again rather than installed.
+      return q.get('smdp') === 'RELEASED' ? `The download broke off.${statuses()}` : `Installed on the device.${statuses()}`;
     case 'attach':
       return `Attached to the network.${statuses()}`;
     case 'enable':
