@@ -255,6 +255,7 @@ describe('operator: catalogue and inventory', () => {
     await page.getByRole('button', { name: 'Show' }).click();
     await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
     expect(await page.locator('tbody').innerText()).toMatch(/EX-JP-1-7\s+Japan 1GB 7Days\s+JP\s+\$4\.50/);
+    await screenshot(page, 'operator-catalogue-desktop');
 
     await page.getByRole('link', { name: 'EX-JP-1-7' }).click();
     await expectHeading(page, 'Japan 1GB 7Days');
@@ -292,6 +293,7 @@ describe('operator: catalogue and inventory', () => {
     expect(esims[0].iccid).toMatch(/^898100000000001/);
     await page.reload();
     expect(await page.locator('tbody').innerText()).toMatch(/EX-JP-1-7\s+2\s+1\s+3/);
+    await screenshot(page, 'operator-inventory-desktop');
 
     // A bad row refuses the file with its row number.
     await page.getByLabel('Inventory file').setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('iccid,imsi,ac,packageCode\n123,440101000001009,LPA:1$x$y,EX-JP-1-7\n') });
@@ -383,6 +385,13 @@ describe('operator: orders, eSIMs and webhooks across merchants', () => {
     expect(failures).toContain('HTTP 500');
     expect(failures).not.toContain('North Shop');
     await screenshot(page, 'operator-webhooks-desktop');
+
+    // The overview counts them too.
+    await page.goto(`${server.baseUrl}/console/operator`);
+    await expectHeading(page, 'Overview');
+    const figures = await page.locator('.stats').innerText();
+    expect(figures).toMatch(/Webhooks failed\s+[1-9]/);
+    expect(figures).toContain('Balances held');
 
     await page.goto(`${server.baseUrl}/console/operator/webhooks?merchant=${north.id}`);
     await expect.poll(() => page.locator('table.op-health tbody tr').count()).toBe(1);

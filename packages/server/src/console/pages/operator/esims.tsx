@@ -32,7 +32,7 @@ export const esimAcrossMerchantsRoutes = [
           <Field label="ICCID, esimTranNo or order number" name="q" type="search" value={search} />
         </Filters>
         <div class="table-wrap">
-          <table>
+          <table class="op-table">
             <thead>
               <tr>
                 <th scope="col">esimTranNo</th>

@@ -55,19 +55,19 @@ export const merchantListRoutes = [
 export function MerchantTable({ merchants, searched }: { merchants: MerchantSummary[]; searched: boolean }) {
   return (
     <div class="table-wrap">
-      <table>
+      <table class="op-table">
         <thead>
           <tr>
             <th scope="col">Name</th>
-            <th scope="col">Access code</th>
+            <th scope="col" class="num">
+              Balance
+            </th>
             <th scope="col">Status</th>
             <th scope="col">Signature policy</th>
             <th scope="col" class="num">
               Rate limit
             </th>
-            <th scope="col" class="num">
-              Balance
-            </th>
+            <th scope="col">Access code</th>
           </tr>
         </thead>
         <tbody>
@@ -77,13 +77,13 @@ export function MerchantTable({ merchants, searched }: { merchants: MerchantSumm
               <th scope="row">
                 <a href={`/console/operator/merchants/${m.id}`}>{m.name}</a>
               </th>
-              <td>
-                <code>{m.accessCode}</code>
-              </td>
+              <td class="num">{formatUnits(m.balance)}</td>
               <td>{m.disabled ? <span class="badge op-disabled">Disabled</span> : 'Active'}</td>
               <td>{m.signaturePolicy}</td>
               <td class="num">{m.rateLimit === 0 ? 'unlimited' : `${m.rateLimit}/s`}</td>
-              <td class="num">{formatUnits(m.balance)}</td>
+              <td>
+                <code>{m.accessCode}</code>
+              </td>
             </tr>
           ))}
         </tbody>

@@ -33,7 +33,7 @@ export const orderAcrossMerchantsRoutes = [
           <Field label="Order number or transaction id" name="q" type="search" value={search} />
         </Filters>
         <div class="table-wrap">
-          <table>
+          <table class="op-table">
             <thead>
               <tr>
                 <th scope="col">Order</th>
