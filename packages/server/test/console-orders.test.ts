@@ -85,6 +85,8 @@ describe('placing an order', () => {
 
     await page.locator(`#order-live a[href="/console/esims/${esims[0].esimTranNo}"]`).click();
     await expectHeading(page, `eSIM ${esims[0].esimTranNo}`);
+    // Its QR code is the install pages' PNG, loaded and drawn.
+    await expect.poll(() => page.locator('img.qr').evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
   });
 
   it('the same form sent twice places one order (its transactionId), as the API promises', async () => {
@@ -201,6 +203,11 @@ describe('the dashboard', () => {
     // uPlot drew them.
     await expect.poll(() => page.locator('.dashboard-charts canvas').count()).toBe(2);
     await screenshot(page, 'dashboard-desktop');
+    // A status row leads to the eSIMs in that status.
+    await page.locator('#by-status ~ .table-wrap').getByRole('link', { name: 'GOT_RESOURCE' }).click();
+    await expectHeading(page, 'eSIMs');
+    expect(new URL(page.url()).searchParams.get('status')).toBe('GOT_RESOURCE');
+    expect(await page.getByLabel('Status').inputValue()).toBe('GOT_RESOURCE');
   });
 });
 
