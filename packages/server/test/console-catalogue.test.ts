@@ -110,6 +110,14 @@ describe('console catalogue', () => {
     await expect.poll(() => page.locator('h2#plans').innerText()).toMatch(new RegExp(`^${expected.total} plans?`));
     expect(await page.getByLabel('Price up to (USD)').inputValue()).toBe('20');
 
+    // Sorted by price, lowest first: the page's prices never go down.
+    await page.getByLabel('Sort').selectOption('price');
+    await page.getByRole('button', { name: 'Show plans' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('price');
+    const prices = (await page.locator('table tbody tr td:nth-child(5)').allInnerTexts()).map((t) => Number(t.replace('$', '')));
+    expect(prices.length).toBe(Math.min(50, expected.total));
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+
     // Top-ups, and words.
     await page.goto(`${server.baseUrl}/console/catalogue?type=TOPUP&q=${encodeURIComponent(country.code)}`);
     const topups = await browsePackages({ ctx, input: { type: 'TOPUP', text: country.code } });

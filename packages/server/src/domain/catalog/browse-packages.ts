@@ -20,9 +20,15 @@ export interface CatalogueFilter {
   /** Words that must all appear in the name, code, slug or covered locations (any case). */
   text?: string | undefined;
   favouritesOnly?: boolean | undefined;
+  /** Default: the catalogue's own order (package/list's). */
+  sort?: CatalogueSort | undefined;
   page?: number | undefined;
   pageSize?: number | undefined;
 }
+
+export const catalogueSorts = ['price', '-price', 'volume', '-volume', 'duration', '-duration'] as const;
+/** A field to sort by, ascending; `-` first: descending. */
+export type CatalogueSort = (typeof catalogueSorts)[number];
 
 export type CataloguePackage = z.infer<typeof PackageItem> & { favourite: boolean };
 
@@ -45,6 +51,12 @@ export async function browsePackages({ ctx, input }: { ctx: MerchantContext; inp
       const haystack = `${p.name} ${p.packageCode} ${p.slug} ${p.location} ${p.locationCode}`.toLowerCase();
       return words.every((w) => haystack.includes(w));
     });
+  if (input.sort) {
+    const descending = input.sort.startsWith('-');
+    const field = input.sort.replace('-', '') as 'price' | 'volume' | 'duration';
+    // A stable sort: plans that tie keep the catalogue's order.
+    matches.sort((a, b) => (descending ? b[field] - a[field] : a[field] - b[field]));
+  }
   const pageSize = Math.min(200, Math.max(1, input.pageSize ?? 50));
   const pages = Math.max(1, Math.ceil(matches.length / pageSize));
   const page = Math.min(pages, Math.max(1, input.page ?? 1));

@@ -1,5 +1,5 @@
 import { formatUnits } from '@esimkit/contract';
-import { browsePackages, type CatalogueFilter, type CataloguePackage } from '../../../domain/catalog/browse-packages.js';
+import { browsePackages, catalogueSorts, type CatalogueFilter, type CataloguePackage, type CatalogueSort } from '../../../domain/catalog/browse-packages.js';
 import { addFavourite, removeFavourite } from '../../../domain/catalog/favourites.js';
 import { listLocations } from '../../../domain/catalog/list-locations.js';
 import { PostForm } from '../../components.js';
@@ -13,6 +13,14 @@ import { formatVolume, Pager, queryDecimal, queryInt, withQuery } from './parts.
 // catalogue-detail.tsx.
 
 const PAGE_SIZE = 50;
+const SORT_NAMES: Record<CatalogueSort, string> = {
+  price: 'Price, lowest first',
+  '-price': 'Price, highest first',
+  volume: 'Data, least first',
+  '-volume': 'Data, most first',
+  duration: 'Days, fewest first',
+  '-duration': 'Days, most first',
+};
 const GB = 1024 ** 3;
 const UNITS_PER_USD = 10_000;
 
@@ -36,6 +44,7 @@ function filterOf(query: URLSearchParams): CatalogueFilter {
     maxPrice: usd('maxPrice'),
     text: query.get('q') || undefined,
     favouritesOnly: query.get('favourites') === '1',
+    sort: catalogueSorts.find((s) => s === query.get('sort')),
     page: queryInt(query, 'page'),
     pageSize: PAGE_SIZE,
   };
@@ -115,6 +124,17 @@ export const catalogueRoutes = [
           <div class="field">
             <label for="f-q">Words</label>
             <input id="f-q" type="search" name="q" value={q('q')} />
+          </div>
+          <div class="field">
+            <label for="f-sort">Sort</label>
+            <select id="f-sort" name="sort">
+              <option value="">Catalogue order</option>
+              {catalogueSorts.map((s) => (
+                <option value={s} selected={filter.sort === s}>
+                  {SORT_NAMES[s]}
+                </option>
+              ))}
+            </select>
           </div>
           <div class="field acct-check">
             <input id="f-favourites" type="checkbox" name="favourites" value="1" checked={filter.favouritesOnly} />
