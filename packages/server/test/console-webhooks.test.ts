@@ -112,6 +112,31 @@ describe('console webhooks', () => {
     await context.close();
   });
 
+  it('redelivers every failed event since a day, through webhook/redeliver', async () => {
+    const log = (status: string) => call(server, '/api/v1/esimkit/webhook/log', { status }, { accessCode: merchant.accessCode });
+    // Every delivery fails until the events are out of attempts.
+    receiver.failNext(1000);
+    await client(server, merchant.accessCode).order(cheapest);
+    await expect.poll(async () => (await log('failed')).json.obj.pager.total, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(async () => (await log('pending')).json.obj.pager.total, { timeout: 10_000 }).toBe(0);
+    receiver.failNext(0);
+    const failed = ((await log('failed')).json.obj.eventList as { notifyId: string; notifyType: string }[]).filter((e) => e.notifyType !== 'CHECK_HEALTH');
+    expect(failed.length).toBeGreaterThanOrEqual(1);
+
+    const user = await consoleUser(server, { merchantAccessCode: merchant.accessCode });
+    const { context, page } = await openPage(browser);
+    acceptConfirms(page);
+    await logIn(page, server, user.email);
+    await page.goto(`${server.baseUrl}/console/webhooks?status=failed`);
+    await expect.poll(() => page.locator('table tbody tr').count()).toBe((await log('failed')).json.obj.pager.total);
+    await page.getByLabel('Failed since (UTC day)').fill(new Date().toISOString().slice(0, 10));
+    await page.getByRole('button', { name: 'Redeliver failed events' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toContain(`Queued for delivery again: ${failed.length} failed`);
+    await receiver.waitFor((all) => failed.every((e) => all.some((r) => r.json?.notifyId === e.notifyId)));
+    await expect.poll(async () => (await log('failed')).json.obj.eventList.filter((e: { notifyType: string }) => e.notifyType !== 'CHECK_HEALTH').length).toBe(0);
+    await context.close();
+  });
+
   it("never shows or redelivers another merchant's events, and refuses a POST without its CSRF token", async () => {
     const other = await server.merchant({ name: 'Other Hooks', balance: 1_000_000 });
     expect((await call(server, '/api/v1/open/webhook/save', { webhook: receiver.url }, { accessCode: other.accessCode })).json.success).toBe(true);

@@ -1,6 +1,7 @@
 import { webhookEventSchemas } from '@esimkit/contract';
 import type { DeliveryStatus } from '../../../db/schema.js';
 import { webhookDeliveryLog } from '../../../domain/webhooks/log.js';
+import { redeliverWebhooks } from '../../../domain/webhooks/redeliver.js';
 import { queryWebhook, saveWebhook } from '../../../domain/webhooks/save.js';
 import { disableWebhookSigning, rotateWebhookSecret, webhookSigningState } from '../../../domain/webhooks/secret.js';
 import { Notice, PostForm } from '../../components.js';
@@ -32,6 +33,7 @@ export const webhookRoutes = [
         {c.query.get('saved') === '1' && <Notice>Saved: the URL answered CHECK_HEALTH, and events go there from now on.</Notice>}
         {c.query.get('rotated') === '1' && <Notice>A new signing secret is in use; a previous one, if any, keeps signing beside it for 24 hours.</Notice>}
         {c.query.get('signing') === 'off' && <Notice>Deliveries are no longer signed.</Notice>}
+        {c.query.has('redelivered') && <Notice>{`Queued for delivery again: ${queryInt(c.query, 'redelivered') ?? 0} failed or undelivered events.`}</Notice>}
 
         <section aria-labelledby="endpoint">
           <h2 id="endpoint">Endpoint</h2>
@@ -117,6 +119,17 @@ export const webhookRoutes = [
               <button type="submit">Show deliveries</button>
             </div>
           </form>
+          <PostForm action="/console/webhooks/redeliver-failed" class="acct-filters" confirm="Send every failed or undelivered event since that day again?">
+            <div class="field">
+              <label for="f-failed-since">Failed since (UTC day)</label>
+              <input id="f-failed-since" type="date" name="failedSince" required />
+            </div>
+            <div class="acct-actions">
+              <button type="submit" class="secondary">
+                Redeliver failed events
+              </button>
+            </div>
+          </PostForm>
           {log.eventList.length === 0 ? (
             <p>No event yet.</p>
           ) : (
@@ -171,6 +184,13 @@ export const webhookRoutes = [
   action('/console/webhooks/url', { auth: 'merchant' }, async (c) => {
     await saveWebhook({ ctx: c.merchant, input: { webhook: (c.form.get('webhook') ?? '').trim() } });
     return redirect('/console/webhooks?saved=1');
+  }),
+
+  // webhook/redeliver with failedSince: every failed or undelivered event since the start of that UTC day.
+  action('/console/webhooks/redeliver-failed', { auth: 'merchant' }, async (c) => {
+    const day = c.form.get('failedSince') ?? '';
+    const { redelivered } = await redeliverWebhooks({ ctx: c.merchant, input: { failedSince: /^\d{4}-\d\d-\d\d$/.test(day) ? `${day}T00:00:00Z` : day } });
+    return redirect(`/console/webhooks?redelivered=${redelivered}`);
   }),
 
   action('/console/webhooks/secret/rotate', { auth: 'merchant' }, async (c) => {
