@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest request body accepted, in bytes. */
   BODY_LIMIT: wholeNumber(1024).default(64 * 1024),
+  /** How long a request may take to arrive whole (headers and body); a slower one is answered 000104 and its connection closed. */
+  REQUEST_TIMEOUT_SECONDS: wholeNumber(1).default(30),
   /** How far RT-Timestamp may be from now, and how long a RequestID is remembered. */
   SIGNATURE_WINDOW_SECONDS: wholeNumber(1).default(300),
   /** Price list imported on first start when the catalogue is empty; "none" to start empty. */
@@ -87,6 +89,7 @@ export interface Config {
   mode: Mode;
   logLevel: string;
   bodyLimit: number;
+  requestTimeoutMs: number;
   signatureWindowMs: number;
   seedCatalog: string | undefined;
   allocationDelayMs: number;
@@ -140,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mode: e.ESIMKIT_MODE,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
     signatureWindowMs: e.SIGNATURE_WINDOW_SECONDS * 1000,
     seedCatalog: e.SEED_CATALOG,
     allocationDelayMs: e.ALLOCATION_DELAY_MS,

@@ -6,6 +6,7 @@ import { flagFile } from '../domain/catalog/countries.js';
 import type { ServiceContext } from '../domain/context.js';
 import { renderDocsPage } from './docs/page.js';
 import { registerInstallPages } from './install-pages.js';
+import { answerClientError } from './client-errors.js';
 import { errorBody } from './envelope.js';
 import type { MerchantCache } from './merchant-cache.js';
 import { jobCounts } from '../jobs/queue.js';
@@ -28,6 +29,9 @@ export interface AppDeps {
   logger: FastifyBaseLogger | undefined;
 }
 
+/** type/subtype, then parameters if any: what a Content-Type must look like for fastify to read it. */
+const MEDIA_TYPE = /^\s*[\w!#$&^.+-]+\/[\w!#$&^.+-]+\s*(?:;.*)?$/;
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { ctx } = deps;
   const app = Fastify({
@@ -38,15 +42,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     trustProxy: false,
     return503OnClosing: false,
+    // A request must arrive whole within the timeout (a body shorter than its Content-Length
+    // would otherwise hold its connection forever); Node checks every second, not every 30 s,
+    // and only when the headers' own timeout is not the longer one.
+    requestTimeout: ctx.config.requestTimeoutMs,
+    http: { connectionsCheckingInterval: Math.min(1000, ctx.config.requestTimeoutMs), headersTimeout: Math.min(60_000, ctx.config.requestTimeoutMs) },
+    // What never reaches a route is answered in the envelope too (client-errors.ts).
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, ctx.config.requestTimeoutMs),
+    frameworkErrors: (error, _request, reply) => {
+      const badPath = error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      return sendJson(reply, badPath ? errorBody('000103', 'This request path or method is not supported: the path is not a valid URL.') : errorBody('000104', 'Request in invalid JSON format: the request could not be read.'));
+    },
   });
 
   // The raw bytes are needed for the signature and clients send any content type (curl
   // --data sends form encoding), so every body is taken as bytes and parsed as JSON later.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-  // Callback style, not async: this runs on every request.
+  // Callback style, not async: this runs on every request. A Content-Type fastify cannot
+  // even parse (";", "a/b/c") is dropped, so a valid JSON body behind it is still served.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    const type = request.headers['content-type'];
+    if (type !== undefined && !MEDIA_TYPE.test(type)) delete request.headers['content-type'];
     done();
   });
 
