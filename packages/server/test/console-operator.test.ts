@@ -384,6 +384,24 @@ describe('operator: orders, eSIMs and webhooks across merchants', () => {
     expect(failures).toContain('South Shop');
     expect(failures).toContain('HTTP 500');
     expect(failures).not.toContain('North Shop');
+
+    // A slow endpoint: its event waits (each attempt times out after 2 s), pending with an age.
+    const slowShop = await server.merchant({ name: 'Slow Shop', balance: 1_000_000 });
+    const slow = await startReceiver();
+    receivers.push(slow);
+    expectSuccess(await call(server, '/api/v1/open/webhook/save', { webhook: slow.url }, as(slowShop)));
+    slow.delayMs = 5_000;
+    await orderAndWait(server, slowShop, { packageInfoList: [{ packageCode: (await packageBySlug(server, slowShop, 'JP_1_7')).packageCode, count: 1 }] });
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${server.baseUrl}/console/operator/webhooks`);
+          const cellsNow = await cells('Slow Shop');
+          return `${cellsNow[1]} ${cellsNow[2]}`;
+        },
+        { timeout: 5_000, interval: 200 },
+      )
+      .toMatch(/^1 \d+ s$/);
     await screenshot(page, 'operator-webhooks-desktop');
 
     // The overview counts them too.
