@@ -89,6 +89,22 @@ describe('placing an order', () => {
     await expect.poll(() => page.locator('img.qr').evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
   });
 
+  it('works without JavaScript: the form posts, and the Refresh link shows the allocated order', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await logIn(page, server, (await consoleUser(server, { merchantAccessCode: merchant.accessCode })).email);
+    await page.goto(`${server.baseUrl}/console/orders/new?packageCode=${jp.packageCode}`);
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await expect.poll(() => page.locator('h1').innerText()).toMatch(/^Order B\d+/);
+    const orderNo = (await page.locator('h1').innerText()).replace('Order ', '');
+    expect(await page.locator('#order-live .status').first().innerText()).toBe('ALLOCATING');
+    await waitForOrder(server, merchant, orderNo);
+    await page.getByRole('link', { name: 'Refresh' }).click();
+    await expect.poll(() => page.locator('#order-live .status').first().innerText()).toBe('GOT_RESOURCE');
+    expect(await page.locator('table.order-esims tbody tr').count()).toBe(1);
+    await context.close();
+  });
+
   it('the same form sent twice places one order (its transactionId), as the API promises', async () => {
     const page = await signedIn();
     await page.goto(`${server.baseUrl}/console/orders/new?packageCode=${jp.packageCode}`);
