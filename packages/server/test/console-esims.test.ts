@@ -149,6 +149,20 @@ describe('the eSIM page', () => {
     expect(await page.locator('.install').innerText()).toContain('withdrawn');
   });
 
+  it('revokes an installed eSIM: not refunded, its QR code withdrawn', async () => {
+    const esim = await installed();
+    const balance = await balanceOf(server, merchant);
+    const page = await signedIn();
+    await openEsim(page, esim.esimTranNo);
+    await act(page, 'Revoke');
+    await expect.poll(() => page.getByRole('status').first().innerText()).toBe('The eSIM is revoked.');
+    expect(await statusOnPage(page)).toBe('REVOKE');
+    expect((await queryEsim(server, merchant, esim.esimTranNo)).esimStatus).toBe('REVOKE');
+    expect(await balanceOf(server, merchant)).toBe(balance);
+    expect(await page.locator('.install').innerText()).toContain('revoked');
+    expect((await page.request.get(`${server.baseUrl}${new URL(esim.qrCodeUrl).pathname}`)).status()).toBe(410);
+  });
+
   it('tops up with a chosen top-up package, debiting the balance', async () => {
     const esim = await installed();
     const balance = await balanceOf(server, merchant);
