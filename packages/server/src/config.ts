@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest request body accepted, in bytes. */
   BODY_LIMIT: wholeNumber(1024).default(64 * 1024),
+  /** Bearer token /metrics asks for; unset: open in sandbox mode, closed in production. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How long a request may take to arrive whole (headers and body); a slower one is answered 000104 and its connection closed. */
   REQUEST_TIMEOUT_SECONDS: wholeNumber(1).default(30),
   /** How far RT-Timestamp may be from now, and how long a RequestID is remembered. */
@@ -90,6 +92,7 @@ export interface Config {
   logLevel: string;
   bodyLimit: number;
   requestTimeoutMs: number;
+  metricsToken: string | undefined;
   signatureWindowMs: number;
   seedCatalog: string | undefined;
   allocationDelayMs: number;
@@ -144,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+    metricsToken: e.METRICS_TOKEN,
     signatureWindowMs: e.SIGNATURE_WINDOW_SECONDS * 1000,
     seedCatalog: e.SEED_CATALOG,
     allocationDelayMs: e.ALLOCATION_DELAY_MS,

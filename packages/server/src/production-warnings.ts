@@ -32,6 +32,9 @@ export function productionWarnings(config: Config): string[] {
   if (config.usageLagMs === SANDBOX_DEFAULTS.usageLagMs) {
     warnings.push('USAGE_LAG_SECONDS is the sandbox default (0): usage reaches orderUsage at once, which no network does; set the real lag');
   }
+  if (config.metricsToken === undefined) {
+    warnings.push('METRICS_TOKEN is unset: /metrics answers 401 to everyone; set a token for your Prometheus scraper');
+  }
   if (config.webhookAllowPrivate) {
     warnings.push('WEBHOOK_ALLOW_PRIVATE is on: partners can point webhooks at loopback and private network addresses of this host');
   }

@@ -60,7 +60,7 @@ export interface RuntimeOptions {
  * runtimes in one process (tests, a CLI command inside a server) share nothing.
  */
 export async function openRuntime(config: Config, givenClock?: Clock, options: RuntimeOptions = {}): Promise<Runtime> {
-  const db: Db = connect(config.databaseUrl, { create: options.createDatabase ?? true });
+  const db: Db = connect(config.databaseUrl, { create: options.createDatabase ?? true, durable: config.mode === 'production' });
   // Real time for everything that is no merchant's; each merchant's own clock (movable in
   // the sandbox) comes with the merchant. A clock passed in (tests) stands for real time.
   const clock: Clock = givenClock ?? systemClock;

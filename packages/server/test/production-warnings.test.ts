@@ -14,6 +14,7 @@ const CHOSEN = {
   SMDP_ADDRESS: 'smdp.example.com',
   ALLOCATION_DELAY_MS: '8000',
   USAGE_LAG_SECONDS: '7200',
+  METRICS_TOKEN: 'a-long-enough-metrics-token',
 };
 
 const about = (warnings: string[]) => warnings.map((w) => /^[A-Z_]+/.exec(w)?.[0]);
@@ -29,7 +30,7 @@ describe('production warnings', () => {
 
   it('one per sandbox setting left in production, each naming the variable', () => {
     const warnings = productionWarnings(loadConfig({ ESIMKIT_MODE: 'production' }));
-    expect(about(warnings)).toEqual(['DATABASE_URL', 'PUBLIC_URL', 'SEED_CATALOG', 'SMDP_ADDRESS', 'ALLOCATION_DELAY_MS', 'USAGE_LAG_SECONDS']);
+    expect(about(warnings)).toEqual(['DATABASE_URL', 'PUBLIC_URL', 'SEED_CATALOG', 'SMDP_ADDRESS', 'ALLOCATION_DELAY_MS', 'USAGE_LAG_SECONDS', 'METRICS_TOKEN']);
     expect(warnings[0]).toMatch(/SQLite file \(\.\/data\/esimkit\.db\).*PostgreSQL/);
     expect(warnings[1]).toMatch(/^PUBLIC_URL is http:\/\/127\.0\.0\.1:8080, a loopback address/);
     expect(warnings[3]).toContain('smdp.esimkit.dev');
@@ -49,6 +50,8 @@ describe('production warnings', () => {
     expect(only({ SEED_CATALOG: '' })).toEqual(['SEED_CATALOG']);
     expect(only({ WEBHOOK_ALLOW_PRIVATE: 'on' })).toEqual(['WEBHOOK_ALLOW_PRIVATE']);
     expect(only({ WEBHOOK_ALLOW_PRIVATE: 'off' })).toEqual([]);
+    const { METRICS_TOKEN: _token, ...withoutToken } = CHOSEN;
+    expect(about(productionWarnings(loadConfig(withoutToken)))).toEqual(['METRICS_TOKEN']);
   });
 
   it('knows loopback URLs', () => {

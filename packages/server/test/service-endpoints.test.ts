@@ -211,3 +211,44 @@ describe('GET /img/flags/:code.svg', () => {
     }
   });
 });
+
+describe('/metrics access', () => {
+  it('asks for METRICS_TOKEN as a bearer token when one is set', async () => {
+    const guarded = await startTestServer({ env: { METRICS_TOKEN: 'scrape-token-0123456789' } });
+    try {
+      const bare = await fetch(`${guarded.baseUrl}/metrics`);
+      expect(bare.status).toBe(401);
+      expect(bare.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      const wrong = await fetch(`${guarded.baseUrl}/metrics`, { headers: { authorization: 'Bearer scrape-token-9876543210' } });
+      expect(wrong.status).toBe(401);
+      const right = await fetch(`${guarded.baseUrl}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } });
+      expect(right.status).toBe(200);
+      expect(await right.text()).toContain('esimkit_requests_total');
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('is closed in production until a token is set', async () => {
+    const production = await startTestServer({ env: { ESIMKIT_MODE: 'production' } });
+    try {
+      const refused = await fetch(`${production.baseUrl}/metrics`);
+      expect(refused.status).toBe(401);
+      expect(await refused.text()).toContain('METRICS_TOKEN');
+    } finally {
+      await production.close();
+    }
+  });
+});
+
+describe('request ids', () => {
+  it("keeps a client's short plain X-Request-Id and replaces anything else", async () => {
+    const id = async (given: string) => (await call(server, paths.balance, '', { accessCode, headers: { 'x-request-id': given } })).headers.get('x-request-id');
+    expect(await id('trace-me-123')).toBe('trace-me-123');
+    expect(await id('0f8fad5b-d9cb-469f-a165-70867728950e')).toBe('0f8fad5b-d9cb-469f-a165-70867728950e');
+    for (const odd of ['<script>alert(1)</script>', 'x'.repeat(65), 'two words', '"quoted"']) {
+      const answered = await id(odd);
+      expect(answered, odd).toMatch(/^req-[0-9a-z]+$/);
+    }
+  });
+});

@@ -32,10 +32,15 @@ export { isPostgresUrl };
  * so a command run in the wrong folder does not start a new database. Failures to open are
  * thrown as DatabaseError (db/errors.ts).
  */
-export function connect(url: string, options: { poolSize?: number; create?: boolean } = {}): Db {
+/**
+ * `durable`: SQLite syncs every commit to disk (synchronous=FULL), so a commit survives a
+ * power loss, not only a crash of the process; production sets it (its cost is in
+ * docs/benchmarks.md). PostgreSQL commits are durable as the server is configured.
+ */
+export function connect(url: string, options: { poolSize?: number; create?: boolean; durable?: boolean } = {}): Db {
   if (isPostgresUrl(url)) return connectPostgres(url, options.poolSize ?? 10);
   try {
-    return connectSqlite(url, sqlitePath(url), options.create ?? true);
+    return connectSqlite(url, sqlitePath(url), options.create ?? true, options.durable ?? false);
   } catch (error) {
     throw asDatabaseError(error, url);
   }
@@ -55,13 +60,14 @@ function connectPostgres(url: string, poolSize: number): Db {
   return { kysely, dialect: dialectOf('postgres'), schema, close: () => kysely.destroy() };
 }
 
-function connectSqlite(url: string, path: string, create: boolean): Db {
+function connectSqlite(url: string, path: string, create: boolean, durable: boolean): Db {
   const memory = path === ':memory:';
   if (!memory && !create && !existsSync(path)) throw noDatabaseError(url);
   if (!memory && create) mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path, { fileMustExist: !memory && !create });
   database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
+  // In WAL mode NORMAL loses no commit when the process dies, only when the machine does.
+  database.pragma(durable ? 'synchronous = FULL' : 'synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });

@@ -11,7 +11,7 @@ import { errorBody } from './envelope.js';
 import type { MerchantCache } from './merchant-cache.js';
 import { jobCounts } from '../jobs/queue.js';
 import { registerConsole } from '../console/index.js';
-import { Metrics } from './metrics.js';
+import { Metrics, metricsGate } from './metrics.js';
 import { registerPartnerApi, sendJson } from './partner-api.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { ReplayGuard } from './replay-guard.js';
@@ -29,17 +29,27 @@ export interface AppDeps {
   logger: FastifyBaseLogger | undefined;
 }
 
+/** Letters, digits and . _ : - up to 64: a trace id, a UUID, a ULID. */
+const PLAIN_REQUEST_ID = /^[\w.:-]{1,64}$/;
+
 /** type/subtype, then parameters if any: what a Content-Type must look like for fastify to read it. */
 const MEDIA_TYPE = /^\s*[\w!#$&^.+-]+\/[\w!#$&^.+-]+\s*(?:;.*)?$/;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { ctx } = deps;
+  let requestCount = 0;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     // Per-request log lines cost throughput; errors are still logged with their request id.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.bodyLimit,
-    requestIdHeader: 'x-request-id',
+    // A client's X-Request-Id is kept only when it is a short plain identifier: it is echoed
+    // in headers, logs and error messages, so markup or a megabyte of it is not.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && PLAIN_REQUEST_ID.test(given) ? given : `req-${(++requestCount).toString(36)}`;
+    },
     trustProxy: false,
     return503OnClosing: false,
     // A request must arrive whole within the timeout (a body shorter than its Content-Length
@@ -104,7 +114,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return reply.code(503).send({ status: 'unavailable', database: ctx.db.dialect.name });
     }
   });
-  app.get('/metrics', async (_request, reply) => {
+  // Counts of requests, codes and jobs say how a business is going: behind a token when one is
+  // set, and always in production (closed there until METRICS_TOKEN is set).
+  const metricsAccess = metricsGate(ctx.config);
+  app.get('/metrics', async (request, reply) => {
+    const refusal = metricsAccess(request.headers.authorization);
+    if (refusal) return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').type('text/plain; charset=utf-8').send(`${refusal}\n`);
     const { contentType, body } = await metrics.render();
     return reply.type(contentType).send(body);
   });

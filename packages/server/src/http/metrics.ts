@@ -1,4 +1,23 @@
+import { timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Config } from '../config.js';
+
+/**
+ * Who may read /metrics: with METRICS_TOKEN set, a request carrying `Authorization: Bearer
+ * <token>`; without it, anyone in sandbox mode and no one in production. Answers why not, or
+ * undefined to serve.
+ */
+export function metricsGate(config: Pick<Config, 'mode' | 'metricsToken'>): (authorization: string | undefined) => string | undefined {
+  const token = config.metricsToken;
+  if (token === undefined) {
+    return config.mode === 'production' ? () => '/metrics is closed in production until METRICS_TOKEN is set.' : () => undefined;
+  }
+  const expected = Buffer.from(`Bearer ${token}`);
+  return (authorization) => {
+    const given = Buffer.from(authorization ?? '');
+    return given.length === expected.length && timingSafeEqual(given, expected) ? undefined : '/metrics needs Authorization: Bearer <METRICS_TOKEN>.';
+  };
+}
 
 /** Request counts and latency by endpoint and answer code, in Prometheus format at /metrics. */
 export class Metrics {
