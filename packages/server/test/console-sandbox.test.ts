@@ -98,6 +98,9 @@ describe('the sandbox panel', () => {
     await page.getByLabel('Amount (MB)').fill('100');
     await press(page, 'Consume data', '/console/sandbox/esim/consume');
     expect(await notice(page)).toBe('Used 100 MB of data.');
+    // The answer shows its notice in the eSIM's section and scrolls back to it, not to the top.
+    expect(await page.locator('#device').getByRole('status').innerText()).toBe('Used 100 MB of data.');
+    await expect.poll(() => page.evaluate(() => Math.abs(document.getElementById('device')!.getBoundingClientRect().top))).toBeLessThan(2);
 
     // This plan takes SMS through the API's path only: one from a phone is refused as the API refuses it.
     await page.locator('#sms-in-message').fill('Welcome to Japan');

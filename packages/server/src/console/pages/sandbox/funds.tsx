@@ -37,7 +37,7 @@ export function FundsSection({ balance, esim }: { balance: number; esim: string 
 
 export function ResetSection({ balance }: { balance: number }) {
   return (
-    <Section id="reset" title="Reset">
+    <Section id="reset" title="Reset" stay={false}>
       <PostForm
         action="/console/sandbox/reset"
         class="card form-narrow"

@@ -12,7 +12,7 @@ import { ClockSection } from './clock.js';
 import { DeviceActions, EsimState, type EsimItem } from './device.js';
 import { FaultsSection } from './faults.js';
 import { FundsSection, ResetSection } from './funds.js';
-import { esimRef, formatBytes, PANEL, requireSandbox, Section } from './parts.js';
+import { DoneContext, esimRef, formatBytes, PANEL, requireSandbox, Section, type Done } from './parts.js';
 
 // /console/sandbox: the sandbox panel, one page of sections (clock, an eSIM's device and
 // network, faults, test funds, reset), each read through the sandbox API's verbs. The eSIM
@@ -36,7 +36,7 @@ const LATEST_ESIMS = 10;
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /** What the action just done did, from the figures its redirect carries. */
-function doneMessage(q: URLSearchParams): string | undefined {
+function doneMessage(q: URLSearchParams): Done | undefined {
   const n = (key: string) => Number(q.get(key) ?? 0) || 0;
   const statuses = () => {
     const smdp = q.get('smdp') ?? '';
@@ -45,34 +45,34 @@ function doneMessage(q: URLSearchParams): string | undefined {
   };
   switch (q.get('done')) {
     case 'advanced':
-      return `Clock advanced: ${count(n('jobs'), 'background job')} run, ${count(n('warned'), 'validity warning')}, ${count(n('reset'), 'daily allowance')} reset, ${count(n('expired'), 'eSIM')} expired.`;
+      return { section: 'clock', text: `Clock advanced: ${count(n('jobs'), 'background job')} run, ${count(n('warned'), 'validity warning')}, ${count(n('reset'), 'daily allowance')} reset, ${count(n('expired'), 'eSIM')} expired.` };
     case 'install':
       // With "make the download fail", the profile is released again rather than installed.
-      return q.get('smdp') === 'RELEASED' ? `The download broke off.${statuses()}` : `Installed on the device.${statuses()}`;
+      return { section: 'device', text: q.get('smdp') === 'RELEASED' ? `The download broke off.${statuses()}` : `Installed on the device.${statuses()}` };
     case 'attach':
-      return `Attached to the network.${statuses()}`;
+      return { section: 'device', text: `Attached to the network.${statuses()}` };
     case 'enable':
-      return `Profile enabled.${statuses()}`;
+      return { section: 'device', text: `Profile enabled.${statuses()}` };
     case 'disable':
-      return `Profile disabled.${statuses()}`;
+      return { section: 'device', text: `Profile disabled.${statuses()}` };
     case 'delete':
-      return `Profile deleted from the device.${statuses()}`;
+      return { section: 'device', text: `Profile deleted from the device.${statuses()}` };
     case 'consume':
-      return `Used ${formatBytes(n('consumed'))} of data.${q.get('throttled') === 'true' ? ' The speed is throttled.' : ''}${q.get('cutOff') === 'true' ? ' The data is cut off.' : ''}`;
+      return { section: 'device', text: `Used ${formatBytes(n('consumed'))} of data.${q.get('throttled') === 'true' ? ' The speed is throttled.' : ''}${q.get('cutOff') === 'true' ? ' The data is cut off.' : ''}` };
     case 'sms-receive':
-      return 'SMS delivered to the device.';
+      return { section: 'device', text: 'SMS delivered to the device.' };
     case 'sms-send':
-      return 'SMS sent from the device.';
+      return { section: 'device', text: 'SMS sent from the device.' };
     case 'fault-rule':
-      return 'Fault rule added.';
+      return { section: 'faults', text: 'Fault rule added.' };
     case 'fault-settings':
-      return 'Busy answers and allocation saved.';
+      return { section: 'faults', text: 'Busy answers and allocation saved.' };
     case 'faults-cleared':
-      return 'Every fault is cleared.';
+      return { section: 'faults', text: 'Every fault is cleared.' };
     case 'funds':
-      return `Added ${formatUnits(n('added'))} of test funds. Balance: ${formatUnits(n('balance'))}.`;
+      return { section: 'funds', text: `Added ${formatUnits(n('added'))} of test funds. Balance: ${formatUnits(n('balance'))}.` };
     case 'reset':
-      return `Sandbox reset: ${count(n('removed'), 'eSIM')} removed, the clock is back to real time. Balance: ${formatUnits(n('balance'))}.`;
+      return { section: 'top', text: `Sandbox reset: ${count(n('removed'), 'eSIM')} removed, the clock is back to real time. Balance: ${formatUnits(n('balance'))}.` };
     default:
       return undefined;
   }
@@ -94,7 +94,8 @@ export const panelRoutes = [
     return view(
       'Sandbox',
       <>
-        {done && <Notice>{done}</Notice>}
+        {done?.section === 'top' && <Notice>{done.text}</Notice>}
+        <DoneContext.Provider value={done}>
         <ClockSection now={clock.now} offsetSeconds={clock.offsetSeconds} esim={esim} />
         <Section id="device" title="Device and network">
           <form method="get" action={PANEL} class="card sandbox-pick">
@@ -116,6 +117,7 @@ export const panelRoutes = [
         <FaultsSection plan={plan} esim={esim} />
         <FundsSection balance={balance.balance} esim={esim} />
         <ResetSection balance={balance.balance} />
+        </DoneContext.Provider>
       </>,
     );
   }),

@@ -1,9 +1,11 @@
 import type { Endpoint } from '@esimkit/contract';
-import type { ComponentChildren } from 'preact';
+import { createContext, type ComponentChildren } from 'preact';
+import { useContext } from 'preact/hooks';
 import type { z } from 'zod';
 import { sandboxOf } from '../../../domain/sandbox/clock.js';
 import { ApiError } from '../../../domain/errors.js';
 import { parseInput } from '../../../http/parse-input.js';
+import { Notice } from '../../components.js';
 import type { MerchantPageContext } from '../../routes.js';
 
 // What the sandbox panel's sections share: the production-mode refusal, reading a form the
@@ -98,11 +100,29 @@ export function Input(props: {
   );
 }
 
-/** A section of the panel with its h2, linkable by its id. */
-export function Section(props: { id: string; title: string; children: ComponentChildren }) {
+/** What the action just done did, and the section it belongs to (where its notice is shown). */
+export interface Done {
+  section: string;
+  text: string;
+}
+export const DoneContext = createContext<Done | undefined>(undefined);
+
+/**
+ * A section of the panel with its h2, linkable by its id. Its forms' answers (htmx) scroll
+ * back to the section, not to the top of the page, unless `stay` is false; the notice of an
+ * action done in it is shown under its heading, beside the forms.
+ */
+export function Section(props: { id: string; title: string; stay?: boolean; children: ComponentChildren }) {
+  const done = useContext(DoneContext);
   return (
-    <section id={props.id} aria-labelledby={`${props.id}-title`} class="sandbox-section">
+    <section
+      id={props.id}
+      aria-labelledby={`${props.id}-title`}
+      class="sandbox-section"
+      hx-swap={props.stay === false ? undefined : `innerHTML show:#${props.id}:top`}
+    >
       <h2 id={`${props.id}-title`}>{props.title}</h2>
+      {done?.section === props.id && <Notice>{done.text}</Notice>}
       {props.children}
     </section>
   );
