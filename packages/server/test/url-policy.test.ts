@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { embeddedIpv4, ipv6Groups } from '../src/domain/webhooks/embedded-ipv4.js';
-import { checkAddress, checkWebhookTarget, UnsafeWebhookUrl } from '../src/domain/webhooks/url-policy.js';
+import { checkAddress, checkWebhookTarget, UnsafeWebhookUrl, type Resolver } from '../src/domain/webhooks/url-policy.js';
 
 // The webhook URL policy over a table of address forms: each is judged by the address the
 // connection would really reach. Nothing here sends traffic anywhere.
@@ -87,4 +87,42 @@ describe('the URL policy over address forms', () => {
       await expect(checkWebhookTarget(url, false)).rejects.toThrow(/loopback or private/);
     },
   );
+});
+
+describe('names checked by what they resolve to, at every check', () => {
+  /** A resolver under the test's control: each call answers the next list. */
+  const resolverAnswering = (...answers: string[][]): Resolver & { calls: number } => {
+    const resolver = Object.assign(
+      async () => {
+        const answer = answers[Math.min(resolver.calls, answers.length - 1)]!;
+        resolver.calls += 1;
+        return answer.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+      },
+      { calls: 0 },
+    );
+    return resolver;
+  };
+
+  it('pins the connection to the address it checked', async () => {
+    const target = await checkWebhookTarget('https://hooks.partner.example/x', false, resolverAnswering(['93.184.216.34']));
+    expect(target).toMatchObject({ address: '93.184.216.34', family: 4 });
+    expect(target.url.hostname).toBe('hooks.partner.example');
+  });
+
+  it('refuses a name when any of its addresses is refused, however spelt', async () => {
+    for (const inside of ['127.0.0.1', '::ffff:7f00:1', '::ffff:169.254.169.254', '64:ff9b::a9fe:a9fe']) {
+      await expect(checkWebhookTarget('https://hooks.partner.example/x', false, resolverAnswering(['93.184.216.34', inside])), inside).rejects.toBeInstanceOf(UnsafeWebhookUrl);
+    }
+  });
+
+  it('catches a name rebound to an inside address after it was saved: each delivery resolves and checks again', async () => {
+    const rebinding = resolverAnswering(['93.184.216.34'], ['::ffff:127.0.0.1']);
+    await expect(checkWebhookTarget('https://rebind.example/x', false, rebinding)).resolves.toMatchObject({ address: '93.184.216.34' });
+    await expect(checkWebhookTarget('https://rebind.example/x', false, rebinding)).rejects.toThrow(/loopback or private/);
+    expect(rebinding.calls).toBe(2);
+  });
+
+  it('refuses a name that resolves to nothing', async () => {
+    await expect(checkWebhookTarget('https://empty.example/x', false, resolverAnswering([]))).rejects.toThrow(/does not resolve/);
+  });
 });

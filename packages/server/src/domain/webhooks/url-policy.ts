@@ -67,14 +67,27 @@ export function parseWebhookUrl(text: string): URL {
   return url;
 }
 
-/** Resolves and checks a webhook URL; throws UnsafeWebhookUrl with the reason. */
-export async function checkWebhookTarget(text: string, allowPrivate: boolean): Promise<CheckedTarget> {
+/** A host name's addresses (dns.lookup with all: true); tests give their own. */
+export type Resolver = (host: string) => Promise<{ address: string; family: number }[]>;
+
+/**
+ * Resolves and checks a webhook URL; throws UnsafeWebhookUrl with the reason. Every address
+ * the name resolves to must pass, and the caller connects to the returned one (post.ts pins
+ * it), so a DNS answer cannot change between the check and the connection.
+ */
+export async function checkWebhookTarget(text: string, allowPrivate: boolean, resolve: Resolver = resolveAll): Promise<CheckedTarget> {
   const url = parseWebhookUrl(text);
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [{ address: host, family: isIP(host) as 4 | 6 }] : await resolveAll(host);
+  const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await resolveChecked(resolve, host);
   for (const a of addresses) checkAddress(a.address, allowPrivate);
   const first = addresses[0]!;
   return { url, address: first.address, family: first.family as 4 | 6 };
+}
+
+async function resolveChecked(resolve: Resolver, host: string) {
+  const found = await resolve(host);
+  if (found.length === 0) throw new UnsafeWebhookUrl(`the webhook host ${host} does not resolve`);
+  return found;
 }
 
 async function resolveAll(host: string): Promise<{ address: string; family: number }[]> {
