@@ -510,6 +510,12 @@ describe('operator pages: who may not', () => {
       expect(location).toBe(route.method === 'GET' ? `/console/login?next=${encodeURIComponent(route.path)}` : '/console/login?next=%2Fconsole');
     }
     expect(await snapshot()).toEqual(before);
+    // A stale link is a 404 page, not an error.
+    for (const path of ['/console/operator/merchants/999999', '/console/operator/orders/NOPE', '/console/operator/esims/NOPE', '/console/operator/catalogue/NOPE']) {
+      const response = await send('GET', path, cookie);
+      expect(response.status, path).toBe(404);
+      expect(await response.text()).toContain('Not found');
+    }
     // The operator's own token works (the same form, with it, is done).
     const csrf = await page.locator('aside input[name="_csrf"]').first().inputValue();
     const deposit = await send('POST', `/console/operator/merchants/${made.id}/deposit`, cookie, { _csrf: csrf, amount: '1', reason: 'token check' });

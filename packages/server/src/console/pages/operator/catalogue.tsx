@@ -4,7 +4,7 @@ import { listPackages } from '../../../domain/catalog/list-packages.js';
 import { setPackagePrice } from '../../../domain/catalog/set-price.js';
 import { CsrfField, Field, Notice, PostForm } from '../../components.js';
 import { action, page, redirect, view } from '../../routes.js';
-import { Facts, Filters, NoRows, OP_PAGE_SIZE, pageNumber, Pages, refused, Select, unitsToDollars, dollarsToUnits } from './parts.js';
+import { Facts, Filters, NoRows, OP_PAGE_SIZE, pageNumber, Pages, refused, Select, unitsToDollars, dollarsToUnits, notFound } from './parts.js';
 
 // /console/operator/catalogue: import a catalogue file (the CSV price list or JSON package
 // list of docs/file-formats.md, through importCatalog like `esimkit catalog import`), the
@@ -104,7 +104,7 @@ export const cataloguePageRoutes = [
   page('/console/operator/catalogue/:code', { auth: 'operator' }, async (c) => {
     const code = c.params.code ?? '';
     const pkg = await findPackage(c, code);
-    if (!pkg) return refused(`There is no package ${code}.`, 'Not found');
+    if (!pkg) return notFound(`There is no package ${code}.`);
     return view(
       pkg.name,
       <>

@@ -3,7 +3,7 @@ import { esimStatuses } from '../../../domain/lifecycle/states.js';
 import { listMerchants } from '../../../domain/merchants/list.js';
 import { Field } from '../../components.js';
 import { page, view } from '../../routes.js';
-import { Facts, Filters, formatTime, idParam, merchantOptions, NoRows, OP_PAGE_SIZE, pageNumber, Pages, refused, Select } from './parts.js';
+import { Facts, Filters, formatTime, idParam, merchantOptions, NoRows, OP_PAGE_SIZE, pageNumber, Pages, Select, notFound } from './parts.js';
 
 // /console/operator/esims: every merchant's eSIMs, newest first, filtered by merchant, status
 // and part of an ICCID, esimTranNo or orderNo, and an eSIM's read-only page with its timeline.
@@ -81,7 +81,7 @@ export const esimAcrossMerchantsRoutes = [
 
   page('/console/operator/esims/:esimTranNo', { auth: 'operator' }, async (c) => {
     const esim = await esimForOperator({ ctx: c.ctx, input: { esimTranNo: c.params.esimTranNo ?? '' } });
-    if (!esim) return refused('There is no such eSIM.', 'Not found');
+    if (!esim) return notFound('There is no such eSIM.');
     return view(
       `eSIM ${esim.esimTranNo}`,
       <>

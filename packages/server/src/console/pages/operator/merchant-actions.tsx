@@ -5,7 +5,7 @@ import { depositFunds } from '../../../domain/merchants/deposit.js';
 import { merchantAccount, type MerchantAccount } from '../../../domain/merchants/account.js';
 import { setMerchantDisabled, updateMerchantSettings } from '../../../domain/merchants/update-settings.js';
 import { action, redirect, type SignedInContext } from '../../routes.js';
-import { dollarsToUnits, idParam, refused } from './parts.js';
+import { dollarsToUnits, idParam, refused, notFound } from './parts.js';
 
 // The merchant page's forms. Each calls the merchant verb the CLI calls (or the one the
 // console added beside it) and goes back to the merchant page saying what happened; a verb's
@@ -18,7 +18,7 @@ function merchantAction(name: string, run: (c: SignedInContext, merchant: Mercha
   return action(`/console/operator/merchants/:id/${name}`, { auth: 'operator' }, async (c) => {
     const id = idParam(c.params.id);
     const merchant = id === undefined ? undefined : await merchantAccount({ ctx: c.ctx, input: { id } });
-    if (!merchant) return refused('There is no such merchant.', 'Not found');
+    if (!merchant) return notFound('There is no such merchant.');
     const done = await run(c, merchant);
     return typeof done === 'string' ? redirect(`/console/operator/merchants/${merchant.id}?done=${done}`) : done;
   });

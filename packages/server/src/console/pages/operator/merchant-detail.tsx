@@ -3,7 +3,7 @@ import { merchantAccount, recentLedgerEntries, type LedgerLine, type MerchantAcc
 import { Field, Notice, PostForm, Stat } from '../../components.js';
 import { page, view } from '../../routes.js';
 import { policyOptions } from './merchants.js';
-import { Facts, formatTime, idParam, NoRows, refused, Select } from './parts.js';
+import { Facts, formatTime, idParam, NoRows, notFound, Select } from './parts.js';
 
 // /console/operator/merchants/:id: one merchant as an operator manages it: funds (deposit,
 // adjustment, each with a reason on the ledger), how the API treats it (signature policy,
@@ -23,7 +23,7 @@ export const merchantDetailRoutes = [
   page('/console/operator/merchants/:id', { auth: 'operator' }, async (c) => {
     const id = idParam(c.params.id);
     const merchant = id === undefined ? undefined : await merchantAccount({ ctx: c.ctx, input: { id } });
-    if (!merchant) return refused('There is no such merchant.', 'Not found');
+    if (!merchant) return notFound('There is no such merchant.');
     const ledger = await recentLedgerEntries({ ctx: c.ctx, input: { merchantId: merchant.id, limit: 25 } });
     const done = DONE[c.query.get('done') ?? ''];
     return view(

@@ -4,7 +4,7 @@ import { listMerchants } from '../../../domain/merchants/list.js';
 import { listOrdersAcrossMerchants, orderForOperator } from '../../../domain/orders/across-merchants.js';
 import { Field } from '../../components.js';
 import { page, view } from '../../routes.js';
-import { Facts, Filters, formatTime, idParam, merchantOptions, NoRows, OP_PAGE_SIZE, pageNumber, Pages, refused, Select } from './parts.js';
+import { Facts, Filters, formatTime, idParam, merchantOptions, NoRows, OP_PAGE_SIZE, pageNumber, Pages, Select, notFound } from './parts.js';
 
 // /console/operator/orders: every merchant's orders, newest first, filtered by merchant,
 // status and part of an orderNo or transactionId (all in the query string), and an order's
@@ -78,7 +78,7 @@ export const orderAcrossMerchantsRoutes = [
 
   page('/console/operator/orders/:orderNo', { auth: 'operator' }, async (c) => {
     const order = await orderForOperator({ ctx: c.ctx, input: { orderNo: c.params.orderNo ?? '' } });
-    if (!order) return refused('There is no such order.', 'Not found');
+    if (!order) return notFound('There is no such order.');
     return view(
       `Order ${order.orderNo}`,
       <>

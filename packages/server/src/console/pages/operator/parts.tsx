@@ -45,6 +45,11 @@ export function refused(message: ComponentChildren, title = 'Refused'): View {
   return { kind: 'view', title, body: message, status: 422, error: true };
 }
 
+/** A detail page of something that does not exist (a stale link): 404 with what was asked for. */
+export function notFound(message: ComponentChildren): View {
+  return { kind: 'view', title: 'Not found', body: message, status: 404, error: true };
+}
+
 /** The page number of a list (`?page=`), 1 when absent or not a number. */
 export function pageNumber(query: URLSearchParams): number {
   const n = Number(query.get('page'));
