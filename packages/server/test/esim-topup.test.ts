@@ -310,6 +310,19 @@ describe('transactionId reuse', () => {
     expect((await queryEsim(server, merchant, esim.esimTranNo)).totalVolume).toBe(2 * jp.volume);
   });
 
+  it('copies of one transactionId racing a cancel all answer the same outcome', async () => {
+    for (let round = 0; round < 4; round++) {
+      const esim = await orderOne(server, merchant, jp.packageCode);
+      const body = { esimTranNo: esim.esimTranNo, packageCode: topup.packageCode, transactionId: newTransactionId('race-cancel') };
+      const copies = Array.from({ length: 20 }, () => call(server, esimPaths.topup, body, as(merchant)));
+      const cancel = call(server, esimPaths.cancel, { esimTranNo: esim.esimTranNo }, as(merchant));
+      const answers = await Promise.all([...copies.slice(0, 10), cancel, ...copies.slice(10)]);
+      const topups = answers.filter((_, i) => i !== 10).map((r) => (r.json.success ? JSON.stringify(r.json.obj) : r.json.errorCode));
+      expect(new Set(topups).size, topups.join(' | ')).toBe(1);
+      await expectLedgerConsistent(server, merchant);
+    }
+  });
+
   it('concurrent top-ups with distinct transactionIds all count', async () => {
     const esim = await orderOne(server, merchant, jp.packageCode);
     const before = await balance();

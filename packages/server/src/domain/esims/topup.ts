@@ -1,4 +1,5 @@
 import { formatWireTime } from '@esimkit/contract';
+import type { Executor } from '../../db/transaction.js';
 import type { Verb } from '../context.js';
 import { ApiError } from '../errors.js';
 import { newEsimTranNos } from '../identifiers.js';
@@ -48,7 +49,7 @@ export async function topUpEsim({ ctx, input }: Verb<TopupInput>): Promise<Topup
   // A retry may name the eSIM by iccid instead of esimTranNo, or the top-up by slug: the
   // same top-up all the same.
   const hash = requestHash({ esim: esim.esim_tran_no, packageCode: topup?.code ?? input.packageCode, amount: input.amount, periodNum: input.periodNum });
-  const earlier = await findTopup(ctx, input.transactionId);
+  const earlier = await findTopup(db, ctx.merchant.id, input.transactionId);
   if (earlier) return replayOf(earlier, hash, input.transactionId);
   if (!topup) throw new ApiError('310241', `The packageCode does not exist as a top-up: ${input.packageCode}`);
   const base = await db.selectFrom('packages').select(['location_code', 'support_topup_type']).where('code', '=', esim.package_code).executeTakeFirstOrThrow();
@@ -73,6 +74,10 @@ export async function topUpEsim({ ctx, input }: Verb<TopupInput>): Promise<Topup
       // overwriting each other's totals. The lifecycle allows a top-up while New, In Use or
       // Depleted and unexpired (field-notes §6).
       const current = await lockEsim(tx, ctx.db.dialect, esim.id);
+      // A copy of this request that held the lock before us has committed by now: answer
+      // what it answered, whatever happened to the eSIM since (a cancel between the two).
+      const committed = await findTopup(tx, ctx.merchant.id, input.transactionId);
+      if (committed) return replayOf(committed, hash, input.transactionId);
       const addedVolume = topup.volume * periods;
       const addedDays = topup.duration * periods;
       // Before activation the validity clock has not started: the days wait in totalDuration.
@@ -113,20 +118,15 @@ export async function topUpEsim({ ctx, input }: Verb<TopupInput>): Promise<Topup
     return result;
   } catch (error) {
     if (ctx.db.dialect.isUniqueViolation(error)) {
-      const winner = await findTopup(ctx, input.transactionId);
+      const winner = await findTopup(db, ctx.merchant.id, input.transactionId);
       if (winner) return replayOf(winner, hash, input.transactionId);
     }
     throw error;
   }
 }
 
-async function findTopup(ctx: Verb<unknown>['ctx'], transactionId: string) {
-  return ctx.db.kysely
-    .selectFrom('topups')
-    .select(['request_hash', 'result'])
-    .where('merchant_id', '=', ctx.merchant.id)
-    .where('transaction_id', '=', transactionId)
-    .executeTakeFirst();
+async function findTopup(db: Executor, merchantId: number, transactionId: string) {
+  return db.selectFrom('topups').select(['request_hash', 'result']).where('merchant_id', '=', merchantId).where('transaction_id', '=', transactionId).executeTakeFirst();
 }
 
 function replayOf(earlier: { request_hash: string; result: string }, hash: string, transactionId: string): TopupResult {
