@@ -94,6 +94,16 @@ describe('the eSIM page', () => {
     await screenshot(phone, 'esim-detail-phone');
   });
 
+  it('links to the sandbox panel with this eSIM picked', async () => {
+    const esim = await orderOne(server, merchant, jp.packageCode);
+    const page = await signedIn();
+    await openEsim(page, esim.esimTranNo);
+    await page.getByRole('link', { name: 'this eSIM in the sandbox panel' }).click();
+    await expectHeading(page, 'Sandbox');
+    expect(new URL(page.url()).searchParams.get('esim')).toBe(esim.esimTranNo);
+    await expect.poll(() => page.locator('main').innerText()).toContain(esim.iccid);
+  });
+
   it('suspends and unsuspends through the API verbs, and the timeline grows', async () => {
     const esim = await installed();
     const page = await signedIn();

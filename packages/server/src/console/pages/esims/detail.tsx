@@ -61,6 +61,12 @@ export const esimDetailRoutes = [
           <UsageChart usage={usage} />
         </div>
         <EsimActions esim={esim} topups={topups} />
+        {c.ctx.config.mode === 'sandbox' && (
+          <p class="hint">
+            Install it on a simulated device, use data, send SMS or move the clock:{' '}
+            <a href={`/console/sandbox?esim=${encodeURIComponent(esimTranNo)}`}>this eSIM in the sandbox panel</a>.
+          </p>
+        )}
         <Timeline events={timeline.eventList} />
         <PlanTable purchases={plan} />
         <SmsList messages={sms.smsList} />
