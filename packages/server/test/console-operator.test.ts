@@ -77,7 +77,14 @@ describe('operator: merchants', () => {
     await expectHeading(page, 'Merchants');
     await page.getByRole('link', { name: 'New merchant' }).click();
     await expectHeading(page, 'New merchant');
+    // A balance that is no amount is refused with the verb's code, and makes no merchant.
+    const before = (await server.runtime.ctx.db.kysely.selectFrom('merchants').select('id').execute()).length;
     await page.getByLabel('Name', { exact: true }).fill(made.name);
+    await page.getByLabel('Opening balance (USD)').fill('lots');
+    await submit(page, 'Create merchant');
+    expect(await alertText(page)).toMatch(/^000107 the opening balance must be/);
+    expect(await server.runtime.ctx.db.kysely.selectFrom('merchants').select('id').execute()).toHaveLength(before);
+    await page.getByLabel('Opening balance (USD)').fill('0');
     await page.getByLabel('Rate limit (requests a second)').fill('0');
     await submit(page, 'Create merchant');
     await expectHeading(page, 'Merchant created');

@@ -34,13 +34,17 @@ export interface CreatedMerchant {
 
 /**
  * Creates a merchant with fresh credentials (the CLI's `merchant create` and the operator
- * console). The name is trimmed; an empty name, an entry of the block list that is no IP or
- * CIDR block, or a rate limit that is not a number 0 or more refuses it with an ApiError.
+ * console). The name is trimmed; an empty name, an opening balance that is not a whole number
+ * of units 0 or more, an entry of the block list that is no IP or CIDR block, or a rate limit
+ * that is not a number 0 or more refuses it with an ApiError.
  */
 export async function createMerchant({ ctx, input }: Verb<CreateMerchantInput, ServiceContext>): Promise<CreatedMerchant> {
   const now = ctx.clock.now();
   const name = input.name.trim();
   if (name === '') throw new ApiError('000106', 'name must not be empty');
+  if (input.balance !== undefined && (!Number.isSafeInteger(input.balance) || input.balance < 0)) {
+    throw new ApiError('000107', 'the opening balance must be a whole number of units, 0 or more (10000 = $1.00)');
+  }
   const rateLimit = input.rateLimit ?? 8;
   const rateBurst = input.rateBurst ?? Math.max(1, Math.ceil(rateLimit));
   checkRateLimit(rateLimit, rateBurst);
