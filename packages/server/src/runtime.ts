@@ -13,7 +13,7 @@ import { catalogIsEmpty, importCatalog, readCatalogFile } from './domain/catalog
 import { createMerchant, type CreatedMerchant } from './domain/merchants/create.js';
 import { randomHex } from './lib/random.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './http/rate-limit.js';
-import { MemoryReplayGuard, RedisReplayGuard, type ReplayGuard } from './http/replay-guard.js';
+import { PersistentReplayGuard, RedisReplayGuard, type ReplayGuard } from './http/replay-guard.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { JobRunner } from './jobs/runner.js';
@@ -100,6 +100,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     merchantChanged: () => merchants.invalidate(),
     ...(sandbox ? { sandbox } : {}),
   });
+  const replayGuard = redis ? new RedisReplayGuard(redis) : new PersistentReplayGuard(db, (error) => logger?.error({ err: error }, 'writing the replay window failed'));
   const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(services.sequences, config.smdpAddress) }));
   runner = jobs;
   return {
@@ -107,7 +108,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     jobs,
     merchants,
     rateLimiter: redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter(),
-    replayGuard: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(),
+    replayGuard,
     redis,
     logger,
     listening(port) {
@@ -116,6 +117,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     async close() {
       await jobs.stop();
       await services.requestLog.close();
+      if (replayGuard instanceof PersistentReplayGuard) await replayGuard.close();
       redis?.disconnect();
       await db.close();
     },

@@ -274,6 +274,12 @@ export interface ClockAdvancesTable {
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'no_endpoint';
 
 /** A merchant's API request, for the console's request log. */
+/** RT-RequestIDs seen within the replay window (key: merchant id and RequestID). */
+export interface SeenRequestIdsTable {
+  key: string;
+  expires_at: number;
+}
+
 export interface ApiRequestsTable {
   id: Generated<number>;
   merchant_id: number;
@@ -370,6 +376,7 @@ export interface Database {
   fault_rules: FaultRulesTable;
   webhook_events: WebhookEventsTable;
   api_requests: ApiRequestsTable;
+  seen_request_ids: SeenRequestIdsTable;
   webhook_attempts: WebhookAttemptsTable;
   orders: OrdersTable;
   esims: EsimsTable;

@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
+import { BufferedWriter } from '../db/buffered-writer.js';
+import type { Db } from '../db/connect.js';
 
 // Remembers RT-RequestIDs of signed requests for the signature window, so a captured
-// request cannot be sent again. In memory for one instance; in Redis when instances share.
+// request cannot be sent again. Without Redis: in memory, written to the database in the
+// background and read back at start, so a restart forgets none; in Redis when instances share.
 export interface ReplayGuard {
   /** True the first time a key is seen within ttlMs; false for a replay. */
   firstSeen(key: string, ttlMs: number): Promise<boolean>;
@@ -18,6 +21,11 @@ export class MemoryReplayGuard implements ReplayGuard {
   private rotateAt = 0;
 
   async firstSeen(key: string, ttlMs: number): Promise<boolean> {
+    return this.check(key, ttlMs);
+  }
+
+  /** firstSeen without the promise, for guards built on this one. */
+  check(key: string, ttlMs: number): boolean {
     const now = Date.now();
     if (now >= this.rotateAt) {
       this.previous = now - this.rotateAt > ttlMs ? new Set() : this.current;
@@ -27,6 +35,49 @@ export class MemoryReplayGuard implements ReplayGuard {
     if (this.current.has(key) || this.previous.has(key)) return false;
     this.current.add(key);
     return true;
+  }
+}
+
+/**
+ * The in-memory window, kept across restarts: each new RequestID is also written to
+ * seen_request_ids in the background (BufferedWriter, every 100 ms), and those still inside
+ * the window are read back when the process starts. The check itself stays in memory, so a
+ * signed request pays no query; a RequestID first seen in the last 100 ms before a process
+ * is killed (not stopped) can be lost. docs/benchmarks.md has the cost.
+ */
+export class PersistentReplayGuard implements ReplayGuard {
+  private readonly memory = new MemoryReplayGuard();
+  private readonly writer: BufferedWriter<'seen_request_ids'>;
+  private loaded: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    onError?: (error: unknown) => void,
+  ) {
+    this.writer = new BufferedWriter(db, 'seen_request_ids', { flushMs: 100, skipConflictsOn: 'key', maxBuffered: 200_000, ...(onError ? { onError } : {}) });
+  }
+
+  async firstSeen(key: string, ttlMs: number): Promise<boolean> {
+    // Read back at the first check, not at start: the runtime opens before it migrates.
+    await (this.loaded ??= this.load(ttlMs));
+    if (!this.memory.check(key, ttlMs)) return false;
+    this.writer.add({ key, expires_at: Date.now() + ttlMs });
+    return true;
+  }
+
+  /** The RequestIDs still inside their window, back into memory. */
+  private async load(ttlMs: number): Promise<void> {
+    const live = await this.db.kysely.selectFrom('seen_request_ids').select('key').where('expires_at', '>', Date.now()).execute();
+    for (const { key } of live) this.memory.check(key, ttlMs);
+  }
+
+  /** Writes what is buffered now. */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  close(): Promise<void> {
+    return this.writer.close();
   }
 }
 

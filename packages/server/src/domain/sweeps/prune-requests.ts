@@ -14,3 +14,9 @@ export async function pruneRequestLog(ctx: ServiceContext): Promise<number> {
     if (ids.length < BATCH) return total;
   }
 }
+
+/** RequestIDs past their replay window are forgotten (http/replay-guard.ts keeps them). */
+export async function pruneSeenRequestIds(ctx: ServiceContext): Promise<number> {
+  const result = await ctx.db.kysely.deleteFrom('seen_request_ids').where('expires_at', '<=', Date.now()).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

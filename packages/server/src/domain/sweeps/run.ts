@@ -4,7 +4,7 @@ import { advancingMerchants, merchantsAhead } from '../sandbox/clock-state.js';
 import { resetDailyAllowances } from './daily-reset.js';
 import type { SweepScope } from './due.js';
 import { expireEsims } from './expire.js';
-import { pruneRequestLog } from './prune-requests.js';
+import { pruneRequestLog, pruneSeenRequestIds } from './prune-requests.js';
 import { pruneWebhookLog } from './prune-webhooks.js';
 import { warnValidity } from './validity.js';
 
@@ -42,5 +42,6 @@ export async function sweepJob(ctx: ServiceContext): Promise<void> {
   await runSweeps(ctx, { now: new Date(), excludeMerchants: [...new Set([...ahead.map((m) => m.id), ...advancing])] });
   await pruneWebhookLog(ctx);
   await pruneRequestLog(ctx);
+  await pruneSeenRequestIds(ctx);
   await scheduleNextSweep(ctx);
 }
