@@ -1,16 +1,14 @@
 import type { ComponentChildren } from 'preact';
+import * as shared from '../../parts/lists.js';
+import { pageLinks, SelectField } from '../../parts/lists.js';
 import type { View } from '../../routes.js';
+
+export { formatTime } from '../../parts/lists.js';
 
 // Small pieces the operator pages share: times, money typed in dollars, list filters kept in
 // the query string, paging, and the answer to a form that cannot be done.
 
 export const OP_PAGE_SIZE = 50;
-
-/** An epoch-ms time as people read it: `2026-12-02 23:05 UTC`. */
-export function formatTime(epochMs: number | null | undefined): string {
-  if (epochMs === null || epochMs === undefined) return '—';
-  return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
 
 /** A duration in words, coarsely: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`. */
 export function formatAge(ms: number): string {
@@ -52,8 +50,7 @@ export function notFound(message: ComponentChildren): View {
 
 /** The page number of a list (`?page=`), 1 when absent or not a number. */
 export function pageNumber(query: URLSearchParams): number {
-  const n = Number(query.get('page'));
-  return Number.isSafeInteger(n) && n >= 1 && n <= 1_000_000 ? n : 1;
+  return shared.pageNumber(query, 1_000_000);
 }
 
 /** A positive whole number from the query string (a merchant id), or undefined. */
@@ -77,41 +74,24 @@ export function Filters(props: { action: string; label: string; children: Compon
 
 /** A labelled <select>; `value` is selected. Options are [value, label]. */
 export function Select(props: { label: string; name: string; value: string; options: readonly (readonly [string, string])[] }) {
-  const id = `f-${props.name}`;
-  return (
-    <div class="field">
-      <label for={id}>{props.label}</label>
-      <select id={id} name={props.name}>
-        {props.options.map(([value, label]) => (
-          <option value={value} selected={value === props.value}>
-            {label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
+  return <SelectField label={props.label} name={props.name} value={props.value} options={props.options.map(([value, label]) => ({ value, label }))} />;
 }
 
 /** Previous/next links that keep the list's filters. */
 export function Pages(props: { path: string; query: URLSearchParams; pageNum: number; pageSize: number; total: number; noun: string }) {
-  const pages = Math.max(1, Math.ceil(props.total / props.pageSize));
-  const link = (n: number) => {
-    const q = new URLSearchParams(props.query);
-    q.set('page', String(n));
-    return `${props.path}?${q.toString()}`;
-  };
+  const { pages, shown, previous, next } = pageLinks(props);
   return (
     <nav class="op-pages" aria-label={`Pages of ${props.noun}`}>
       <span>
-        Page {Math.min(props.pageNum, pages)} of {pages} · {props.total} {props.noun}
+        Page {shown} of {pages} · {props.total} {props.noun}
       </span>
-      {props.pageNum > 1 && (
-        <a href={link(props.pageNum - 1)} rel="prev">
+      {previous && (
+        <a href={previous} rel="prev">
           Previous page
         </a>
       )}
-      {props.pageNum < pages && (
-        <a href={link(props.pageNum + 1)} rel="next">
+      {next && (
+        <a href={next} rel="next">
           Next page
         </a>
       )}
@@ -122,11 +102,9 @@ export function Pages(props: { path: string; query: URLSearchParams; pageNum: nu
 /** A table row saying the list is empty. */
 export function NoRows({ columns, children }: { columns: number; children: ComponentChildren }) {
   return (
-    <tr>
-      <td colSpan={columns} class="op-empty">
-        {children}
-      </td>
-    </tr>
+    <shared.EmptyRow columns={columns} class="op-empty">
+      {children}
+    </shared.EmptyRow>
   );
 }
 
