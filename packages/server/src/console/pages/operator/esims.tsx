@@ -3,7 +3,7 @@ import { esimStatuses } from '../../../domain/lifecycle/states.js';
 import { listMerchants } from '../../../domain/merchants/list.js';
 import { Field } from '../../components.js';
 import { page, view } from '../../routes.js';
-import { Facts, Filters, formatTime, idParam, merchantOptions, NoRows, OP_PAGE_SIZE, pageNumber, Pages, Select, notFound } from './parts.js';
+import { crossMerchantQuery, Facts, Filters, formatTime, MerchantLink, MerchantSelect, NoRows, OP_PAGE_SIZE, Pages, StatusSelect, notFound } from './parts.js';
 
 // /console/operator/esims: every merchant's eSIMs, newest first, filtered by merchant, status
 // and part of an ICCID, esimTranNo or orderNo, and an eSIM's read-only page with its timeline.
@@ -14,21 +14,17 @@ const megabytes = (bytes: number) => `${(bytes / MB).toFixed(bytes % MB === 0 ? 
 export const esimAcrossMerchantsRoutes = [
   page('/console/operator/esims', { auth: 'operator' }, async (c) => {
     const q = c.query;
-    const merchantId = idParam(q.get('merchant'));
-    const status = esimStatuses.find((s) => s === q.get('status'));
-    const search = q.get('q')?.trim() ?? '';
-    const pageNum = pageNumber(q);
+    const { merchantId, status, search, pageNum, filtered } = crossMerchantQuery(q, esimStatuses);
     const [merchants, { esims, total }] = await Promise.all([
       listMerchants({ ctx: c.ctx }),
       listEsimsAcrossMerchants({ ctx: c.ctx, input: { merchantId, status, search, pageNum, pageSize: OP_PAGE_SIZE } }),
     ]);
-    const filtered = merchantId !== undefined || status !== undefined || search !== '';
     return view(
       'eSIMs',
       <>
         <Filters action="/console/operator/esims" label="Filter eSIMs" active={filtered}>
-          <Select label="Merchant" name="merchant" value={merchantId === undefined ? '' : String(merchantId)} options={merchantOptions(merchants)} />
-          <Select label="Status" name="status" value={status ?? ''} options={[['', 'Any status'], ...esimStatuses.map((s): [string, string] => [s, s])]} />
+          <MerchantSelect merchants={merchants} value={merchantId} />
+          <StatusSelect statuses={esimStatuses} value={status} />
           <Field label="ICCID, esimTranNo or order number" name="q" type="search" value={search} />
         </Filters>
         <div class="table-wrap">
@@ -55,7 +51,7 @@ export const esimAcrossMerchantsRoutes = [
                     </a>
                   </th>
                   <td>
-                    <a href={`/console/operator/merchants/${e.merchantId}`}>{e.merchantName}</a>
+                    <MerchantLink id={e.merchantId} name={e.merchantName} />
                   </td>
                   <td>
                     <code>{e.iccid}</code>
@@ -90,7 +86,7 @@ export const esimAcrossMerchantsRoutes = [
         </p>
         <Facts
           items={[
-            ['Merchant', <a href={`/console/operator/merchants/${esim.merchantId}`}>{esim.merchantName}</a>],
+            ['Merchant', <MerchantLink id={esim.merchantId} name={esim.merchantName} />],
             ['Order', <a href={`/console/operator/orders/${encodeURIComponent(esim.orderNo)}`}>{esim.orderNo}</a>],
             ['ICCID', <code>{esim.iccid}</code>],
             ['Package', <code>{esim.packageCode}</code>],

@@ -6,7 +6,7 @@ import { createMerchant, defaultSignaturePolicy, type CreatedMerchant } from '..
 import { listMerchants, type MerchantSummary } from '../../../domain/merchants/list.js';
 import { Field, PostForm } from '../../components.js';
 import { action, page, view } from '../../routes.js';
-import { dollarsToUnits, Filters, NoRows, Select } from './parts.js';
+import { dollarsToUnits, Filters, MerchantLink, NoRows, Select } from './parts.js';
 
 // /console/operator/merchants: every merchant (search by name or access code), and a new
 // merchant made through createMerchant, the verb `esimkit merchant create` calls. The new
@@ -75,7 +75,7 @@ export function MerchantTable({ merchants, searched }: { merchants: MerchantSumm
           {merchants.map((m) => (
             <tr>
               <th scope="row">
-                <a href={`/console/operator/merchants/${m.id}`}>{m.name}</a>
+                <MerchantLink id={m.id} name={m.name} />
               </th>
               <td class="num">{formatUnits(m.balance)}</td>
               <td>{m.disabled ? <span class="badge op-disabled">Disabled</span> : 'Active'}</td>

@@ -4,7 +4,7 @@ import { listMerchants } from '../../../domain/merchants/list.js';
 import { listOrdersAcrossMerchants, orderForOperator } from '../../../domain/orders/across-merchants.js';
 import { Field } from '../../components.js';
 import { page, view } from '../../routes.js';
-import { Facts, Filters, formatTime, idParam, merchantOptions, NoRows, OP_PAGE_SIZE, pageNumber, Pages, Select, notFound } from './parts.js';
+import { crossMerchantQuery, Facts, Filters, formatTime, MerchantLink, MerchantSelect, NoRows, OP_PAGE_SIZE, Pages, StatusSelect, notFound } from './parts.js';
 
 // /console/operator/orders: every merchant's orders, newest first, filtered by merchant,
 // status and part of an orderNo or transactionId (all in the query string), and an order's
@@ -15,21 +15,17 @@ const STATUSES: readonly OrderStatus[] = ['ALLOCATING', 'GOT_RESOURCE', 'FAILED'
 export const orderAcrossMerchantsRoutes = [
   page('/console/operator/orders', { auth: 'operator' }, async (c) => {
     const q = c.query;
-    const merchantId = idParam(q.get('merchant'));
-    const status = STATUSES.find((s) => s === q.get('status'));
-    const search = q.get('q')?.trim() ?? '';
-    const pageNum = pageNumber(q);
+    const { merchantId, status, search, pageNum, filtered } = crossMerchantQuery(q, STATUSES);
     const [merchants, { orders, total }] = await Promise.all([
       listMerchants({ ctx: c.ctx }),
       listOrdersAcrossMerchants({ ctx: c.ctx, input: { merchantId, status, search, pageNum, pageSize: OP_PAGE_SIZE } }),
     ]);
-    const filtered = merchantId !== undefined || status !== undefined || search !== '';
     return view(
       'Orders',
       <>
         <Filters action="/console/operator/orders" label="Filter orders" active={filtered}>
-          <Select label="Merchant" name="merchant" value={merchantId === undefined ? '' : String(merchantId)} options={merchantOptions(merchants)} />
-          <Select label="Status" name="status" value={status ?? ''} options={[['', 'Any status'], ...STATUSES.map((s): [string, string] => [s, s])]} />
+          <MerchantSelect merchants={merchants} value={merchantId} />
+          <StatusSelect statuses={STATUSES} value={status} />
           <Field label="Order number or transaction id" name="q" type="search" value={search} />
         </Filters>
         <div class="table-wrap">
@@ -58,7 +54,7 @@ export const orderAcrossMerchantsRoutes = [
                     </a>
                   </th>
                   <td>
-                    <a href={`/console/operator/merchants/${o.merchantId}`}>{o.merchantName}</a>
+                    <MerchantLink id={o.merchantId} name={o.merchantName} />
                   </td>
                   <td>{formatTime(o.createdAt)}</td>
                   <td>
@@ -87,7 +83,7 @@ export const orderAcrossMerchantsRoutes = [
         </p>
         <Facts
           items={[
-            ['Merchant', <a href={`/console/operator/merchants/${order.merchantId}`}>{order.merchantName}</a>],
+            ['Merchant', <MerchantLink id={order.merchantId} name={order.merchantName} />],
             ['Transaction id', <code>{order.transactionId}</code>],
             ['Status', <code>{order.status}</code>],
             ['Amount', formatUnits(order.amount)],

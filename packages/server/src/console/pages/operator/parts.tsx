@@ -126,3 +126,29 @@ export function Facts({ items }: { items: readonly (readonly [string, ComponentC
 export function merchantOptions(merchants: readonly { id: number; name: string }[]): [string, string][] {
   return [['', 'Any merchant'], ...merchants.map((m): [string, string] => [String(m.id), m.name])];
 }
+
+/** The `?merchant=` select of a cross-merchant list, the chosen one selected. */
+export function MerchantSelect({ merchants, value }: { merchants: readonly { id: number; name: string }[]; value: number | undefined }) {
+  return <Select label="Merchant" name="merchant" value={value === undefined ? '' : String(value)} options={merchantOptions(merchants)} />;
+}
+
+/** The `?status=` select of a list: any status, or one of these. */
+export function StatusSelect({ statuses, value }: { statuses: readonly string[]; value: string | undefined }) {
+  return <Select label="Status" name="status" value={value ?? ''} options={[['', 'Any status'], ...statuses.map((s): [string, string] => [s, s])]} />;
+}
+
+/** A merchant's name, linked to their operator page. */
+export function MerchantLink({ id, name }: { id: number; name: string }) {
+  return <a href={`/console/operator/merchants/${id}`}>{name}</a>;
+}
+
+/**
+ * The filters of a cross-merchant list (orders, eSIMs) as its query string holds them: a
+ * merchant, one of `statuses`, part of a number (`q`), the page; `filtered` when any is set.
+ */
+export function crossMerchantQuery<S extends string>(query: URLSearchParams, statuses: readonly S[]) {
+  const merchantId = idParam(query.get('merchant'));
+  const status = statuses.find((s) => s === query.get('status'));
+  const search = query.get('q')?.trim() ?? '';
+  return { merchantId, status, search, pageNum: pageNumber(query), filtered: merchantId !== undefined || status !== undefined || search !== '' };
+}

@@ -1,7 +1,7 @@
 import { recentFailedDeliveries, webhookHealth } from '../../../domain/webhooks/health.js';
 import { listMerchants } from '../../../domain/merchants/list.js';
 import { page, view } from '../../routes.js';
-import { Filters, formatAge, formatTime, idParam, merchantOptions, NoRows, Select } from './parts.js';
+import { Filters, formatAge, formatTime, idParam, MerchantLink, MerchantSelect, NoRows } from './parts.js';
 
 // /console/operator/webhooks: webhook delivery health per merchant (pending, delivered,
 // failed, the age of the oldest pending event) and the newest deliveries that gave up, with
@@ -21,7 +21,7 @@ export const webhookHealthRoutes = [
       'Webhook delivery',
       <>
         <Filters action="/console/operator/webhooks" label="Choose a merchant" active={merchantId !== undefined}>
-          <Select label="Merchant" name="merchant" value={merchantId === undefined ? '' : String(merchantId)} options={merchantOptions(merchants)} />
+          <MerchantSelect merchants={merchants} value={merchantId} />
         </Filters>
         <section aria-labelledby="per-merchant">
           <h2 id="per-merchant">Per merchant</h2>
@@ -53,7 +53,7 @@ export const webhookHealthRoutes = [
                 {rows.map((h) => (
                   <tr class={h.failed > 0 ? 'op-attention' : undefined}>
                     <th scope="row">
-                      <a href={`/console/operator/merchants/${h.merchantId}`}>{h.merchantName}</a>
+                      <MerchantLink id={h.merchantId} name={h.merchantName} />
                     </th>
                     <td>{h.webhookUrl ? <code>{h.webhookUrl}</code> : 'none'}</td>
                     <td class="num">{h.pending}</td>
@@ -89,7 +89,7 @@ export const webhookHealthRoutes = [
                   <tr>
                     <th scope="row">{f.eventId}</th>
                     <td>
-                      <a href={`/console/operator/merchants/${f.merchantId}`}>{f.merchantName}</a>
+                      <MerchantLink id={f.merchantId} name={f.merchantName} />
                     </td>
                     <td>
                       <code>{f.notifyType}</code>
