@@ -3,6 +3,7 @@ import type { EsimsTable } from '../../db/schema.js';
 import type { EsimStatus } from '../lifecycle/states.js';
 import { containsPattern } from '../../lib/like.js';
 import type { ServiceContext, Verb } from '../context.js';
+import { toEsimSummary } from './search.js';
 
 // The operator's view of eSIMs: every merchant's, read only (console operator pages). The
 // actions on an eSIM are the partner's (their API, their console); an operator only looks.
@@ -97,19 +98,5 @@ type JoinedEsimRow = Pick<Selectable<EsimsTable>, 'id' | 'esim_tran_no' | 'iccid
 };
 
 function toEsim(r: JoinedEsimRow): OperatorEsim {
-  return {
-    id: Number(r.id),
-    esimTranNo: r.esim_tran_no,
-    iccid: r.iccid,
-    orderNo: r.order_no,
-    merchantId: Number(r.merchant_id),
-    merchantName: r.merchant_name,
-    packageCode: r.package_code,
-    esimStatus: r.esim_status,
-    smdpStatus: r.smdp_status,
-    totalVolume: Number(r.total_volume),
-    orderUsage: Number(r.order_usage),
-    expiredTime: Number(r.expired_time),
-    createdAt: Number(r.created_at),
-  };
+  return { ...toEsimSummary(r), id: Number(r.id), merchantId: Number(r.merchant_id), merchantName: r.merchant_name };
 }

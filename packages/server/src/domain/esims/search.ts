@@ -1,3 +1,5 @@
+import type { Selectable } from 'kysely';
+import type { EsimsTable } from '../../db/schema.js';
 import type { Verb } from '../context.js';
 import type { EsimStatus, SmdpStatus } from '../lifecycle/states.js';
 import { normaliseIccid } from './find.js';
@@ -56,19 +58,23 @@ export async function searchEsims({ ctx, input }: Verb<EsimSearchInput>): Promis
       .offset((input.pageNum - 1) * input.pageSize)
       .execute(),
   ]);
+  return { total: Number(count.total), esims: rows.map(toEsimSummary) };
+}
+
+/** A stored eSIM row (with its order's number) as the console reads it (the operator's view adds the merchant). */
+export function toEsimSummary(
+  r: Pick<Selectable<EsimsTable>, 'esim_tran_no' | 'iccid' | 'package_code' | 'esim_status' | 'smdp_status' | 'total_volume' | 'order_usage' | 'expired_time' | 'created_at'> & { order_no: string },
+): EsimSummary {
   return {
-    total: Number(count.total),
-    esims: rows.map((r) => ({
-      esimTranNo: r.esim_tran_no,
-      iccid: r.iccid,
-      orderNo: r.order_no,
-      packageCode: r.package_code,
-      esimStatus: r.esim_status,
-      smdpStatus: r.smdp_status,
-      totalVolume: Number(r.total_volume),
-      orderUsage: Number(r.order_usage),
-      expiredTime: Number(r.expired_time),
-      createdAt: Number(r.created_at),
-    })),
+    esimTranNo: r.esim_tran_no,
+    iccid: r.iccid,
+    orderNo: r.order_no,
+    packageCode: r.package_code,
+    esimStatus: r.esim_status,
+    smdpStatus: r.smdp_status,
+    totalVolume: Number(r.total_volume),
+    orderUsage: Number(r.order_usage),
+    expiredTime: Number(r.expired_time),
+    createdAt: Number(r.created_at),
   };
 }

@@ -3,6 +3,7 @@ import type { OrderStatus } from '../../db/schema.js';
 import { containsPattern } from '../../lib/like.js';
 import type { ServiceContext, Verb } from '../context.js';
 import type { OrderItem } from './items.js';
+import { toOrderSummary } from './list.js';
 
 // The operator's view of orders: every merchant's, read only (console operator pages).
 // Partners see their own through their merchant-scoped verbs; nothing here changes an order.
@@ -95,18 +96,5 @@ interface JoinedOrderRow {
 }
 
 function toOrder(r: JoinedOrderRow): OperatorOrder {
-  return {
-    id: Number(r.id),
-    orderNo: r.order_no,
-    transactionId: r.transaction_id,
-    merchantId: Number(r.merchant_id),
-    merchantName: r.merchant_name,
-    status: r.status,
-    items: JSON.parse(r.items) as OrderItem[],
-    amount: Number(r.amount),
-    esimCount: Number(r.esim_count),
-    failureReason: r.failure_reason,
-    createdAt: Number(r.created_at),
-    completedAt: r.completed_at === null ? null : Number(r.completed_at),
-  };
+  return { ...toOrderSummary(r), id: Number(r.id), merchantId: Number(r.merchant_id), merchantName: r.merchant_name };
 }

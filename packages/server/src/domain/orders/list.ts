@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { OrderStatus } from '../../db/schema.js';
+import { containsPattern } from '../../lib/like.js';
 import type { Verb } from '../context.js';
 import type { OrderItem } from './items.js';
 
@@ -42,7 +43,7 @@ export async function listOrders({ ctx, input }: Verb<OrderListInput>): Promise<
   if (input.until !== undefined) base = base.where('created_at', '<', input.until);
   // The lines are stored as JSON text; the code is matched as its whole JSON member.
   if (input.packageCode) base = base.where(sql<boolean>`items like ${`%"packageCode":${likeLiteral(JSON.stringify(input.packageCode))}%`} escape '\\'`);
-  if (input.orderNo) base = base.where(sql<boolean>`upper(order_no) like ${`%${likeLiteral(input.orderNo.trim().toUpperCase())}%`} escape '\\'`);
+  if (input.orderNo) base = base.where(sql<boolean>`upper(order_no) like ${containsPattern(input.orderNo.trim().toUpperCase())} escape '\\'`);
   const [count, rows] = await Promise.all([
     base.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow(),
     base
@@ -53,7 +54,7 @@ export async function listOrders({ ctx, input }: Verb<OrderListInput>): Promise<
       .offset((input.pageNum - 1) * input.pageSize)
       .execute(),
   ]);
-  return { orders: rows.map(summarise), total: Number(count.total) };
+  return { orders: rows.map(toOrderSummary), total: Number(count.total) };
 }
 
 /** One of the merchant's orders by orderNo; undefined when the merchant has none by that number. */
@@ -64,10 +65,11 @@ export async function findOrder({ ctx, input }: Verb<{ orderNo: string }>): Prom
     .where('merchant_id', '=', ctx.merchant.id)
     .where('order_no', '=', input.orderNo)
     .executeTakeFirst();
-  return row && summarise(row);
+  return row && toOrderSummary(row);
 }
 
-function summarise(row: {
+/** A stored order row as the console reads it (the operator's view adds the merchant). */
+export function toOrderSummary(row: {
   order_no: string;
   transaction_id: string;
   status: OrderStatus;

@@ -1,3 +1,5 @@
+import type { Selectable } from 'kysely';
+import type { ApiRequestsTable } from '../../db/schema.js';
 import type { MerchantContext } from '../context.js';
 
 export interface RequestLogQuery {
@@ -10,15 +12,14 @@ export interface RequestLogQuery {
   failedOnly?: boolean;
 }
 
-/** The merchant's recent API requests, newest first. */
-export async function listRequests({ ctx, input }: { ctx: MerchantContext; input: RequestLogQuery }) {
-  const limit = Math.min(200, Math.max(1, input.limit ?? 50));
-  let query = ctx.db.kysely.selectFrom('api_requests').selectAll().where('merchant_id', '=', ctx.merchant.id).orderBy('id', 'desc').limit(limit);
-  if (input.before !== undefined) query = query.where('id', '<', input.before);
-  if (input.endpoint) query = query.where('endpoint', '=', input.endpoint);
-  if (input.failedOnly) query = query.where('code', 'not in', ['0', 'null']);
-  const rows = await query.execute();
-  return rows.map((r) => ({
+/** The merchant's logged requests: every read of the log starts here, so none can forget the merchant. */
+export function merchantRequests(ctx: MerchantContext) {
+  return ctx.db.kysely.selectFrom('api_requests').selectAll().where('merchant_id', '=', ctx.merchant.id);
+}
+
+/** A logged request as the console shows it. */
+export function toLoggedRequest(r: Selectable<ApiRequestsTable>) {
+  return {
     id: Number(r.id),
     requestId: r.request_id,
     endpoint: r.endpoint,
@@ -28,5 +29,16 @@ export async function listRequests({ ctx, input }: { ctx: MerchantContext; input
     requestBody: r.request_body,
     responseBody: r.response_body,
     at: new Date(Number(r.created_at)),
-  }));
+  };
+}
+
+/** The merchant's recent API requests, newest first. */
+export async function listRequests({ ctx, input }: { ctx: MerchantContext; input: RequestLogQuery }) {
+  const limit = Math.min(200, Math.max(1, input.limit ?? 50));
+  let query = merchantRequests(ctx).orderBy('id', 'desc').limit(limit);
+  if (input.before !== undefined) query = query.where('id', '<', input.before);
+  if (input.endpoint) query = query.where('endpoint', '=', input.endpoint);
+  if (input.failedOnly) query = query.where('code', 'not in', ['0', 'null']);
+  const rows = await query.execute();
+  return rows.map(toLoggedRequest);
 }
