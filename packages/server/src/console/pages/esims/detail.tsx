@@ -1,14 +1,13 @@
 import { parseWireTime } from '@esimkit/contract';
-import type { ComponentChildren } from 'preact';
 import { listPackages } from '../../../domain/catalog/list-packages.js';
 import { esimPlanHistory } from '../../../domain/esims/plan-history.js';
 import { queryEsims } from '../../../domain/esims/query.js';
 import { esimSmsMessages, esimTimeline } from '../../../domain/esims/timeline.js';
 import { esimUsageHistory } from '../../../domain/esims/usage-history.js';
 import { ApiError } from '../../../domain/errors.js';
-import { ErrorMessage, Notice } from '../../components.js';
+import { ErrorMessage, Notice, Stat } from '../../components.js';
 import { ApiErrorText, page, view, type MerchantPageContext } from '../../routes.js';
-import { formatBytes, formatTime, StatusBadge } from '../orders/parts.js';
+import { FactRow, formatBytes, formatTime, StatusBadge } from '../orders/parts.js';
 import { EsimActions } from './actions.js';
 import { InstallPanel, PlanTable, SmsList, Timeline, UsageChart } from './sections.js';
 
@@ -80,30 +79,22 @@ function EsimFacts({ esim }: { esim: EsimItem }) {
   return (
     <>
       <dl class="stats">
-        <div class="stat">
-          <dt>Status</dt>
-          <dd>
-            <StatusBadge status={esim.esimStatus} />
-          </dd>
-        </div>
-        <div class="stat">
-          <dt>Profile (SM-DP+)</dt>
-          <dd>
-            <StatusBadge status={esim.smdpStatus} />
-          </dd>
-        </div>
-        <div class="stat">
-          <dt>Data used</dt>
-          <dd>
-            {formatBytes(esim.orderUsage)} of {formatBytes(esim.totalVolume)}
-          </dd>
-        </div>
+        <Stat label="Status" value={<StatusBadge status={esim.esimStatus} />} />
+        <Stat label="Profile (SM-DP+)" value={<StatusBadge status={esim.smdpStatus} />} />
+        <Stat
+          label="Data used"
+          value={
+            <>
+              {formatBytes(esim.orderUsage)} of {formatBytes(esim.totalVolume)}
+            </>
+          }
+        />
       </dl>
       <div class="table-wrap">
         <table class="facts">
           <tbody>
-            <Fact label="ICCID" value={<code>{esim.iccid}</code>} />
-            <Fact
+            <FactRow label="ICCID" value={<code>{esim.iccid}</code>} />
+            <FactRow
               label="Order"
               value={
                 <a href={`/console/orders/${encodeURIComponent(esim.orderNo)}`}>
@@ -111,16 +102,16 @@ function EsimFacts({ esim }: { esim: EsimItem }) {
                 </a>
               }
             />
-            <Fact label="Plan" value={esim.packageList.map((p) => p.packageName).join(', ')} />
-            <Fact label="Validity" value={`${esim.totalDuration} days`} />
+            <FactRow label="Plan" value={esim.packageList.map((p) => p.packageName).join(', ')} />
+            <FactRow label="Validity" value={`${esim.totalDuration} days`} />
             {/* Before activation, expiredTime is the last day to install (the plan's days start at activation). */}
-            <Fact label={esim.activateTime ? 'Expires' : 'Install by'} value={time(esim.expiredTime)} />
-            <Fact label="Installed" value={time(esim.installationTime)} />
-            <Fact label="Activated" value={time(esim.activateTime)} />
-            <Fact label="MSISDN" value={<code>{esim.msisdn || '—'}</code>} />
-            <Fact label="EID" value={<code>{esim.eid || '—'}</code>} />
-            <Fact label="APN" value={<code>{esim.apn}</code>} />
-            <Fact label="SMS" value={esim.smsStatus === 0 ? 'Not supported' : 'Supported'} />
+            <FactRow label={esim.activateTime ? 'Expires' : 'Install by'} value={time(esim.expiredTime)} />
+            <FactRow label="Installed" value={time(esim.installationTime)} />
+            <FactRow label="Activated" value={time(esim.activateTime)} />
+            <FactRow label="MSISDN" value={<code>{esim.msisdn || '—'}</code>} />
+            <FactRow label="EID" value={<code>{esim.eid || '—'}</code>} />
+            <FactRow label="APN" value={<code>{esim.apn}</code>} />
+            <FactRow label="SMS" value={esim.smsStatus === 0 ? 'Not supported' : 'Supported'} />
           </tbody>
         </table>
       </div>
@@ -128,11 +119,3 @@ function EsimFacts({ esim }: { esim: EsimItem }) {
   );
 }
 
-function Fact({ label, value }: { label: string; value: ComponentChildren }) {
-  return (
-    <tr>
-      <th scope="row">{label}</th>
-      <td>{value}</td>
-    </tr>
-  );
-}

@@ -1,9 +1,9 @@
 import { formatUnits } from '@esimkit/contract';
 import { searchEsims, type EsimSummary } from '../../../domain/esims/search.js';
 import { findOrder, type OrderSummary } from '../../../domain/orders/list.js';
-import { ErrorMessage, Notice } from '../../components.js';
+import { ErrorMessage, Notice, Stat } from '../../components.js';
 import { ApiErrorText, fragment, page, view, type MerchantPageContext } from '../../routes.js';
-import { EmptyRow, formatBytes, formatTime, StatusBadge } from './parts.js';
+import { EmptyRow, FactRow, formatBytes, formatTime, StatusBadge } from './parts.js';
 
 // /console/orders/:orderNo: an order and its eSIMs. Allocation is asynchronous: while the
 // order is ALLOCATING, the order's part of the page asks /console/orders/:orderNo/live
@@ -55,55 +55,26 @@ function OrderLive({ order, esims }: { order: OrderSummary; esims: EsimSummary[]
   return (
     <div id="order-live" hx-get={allocating ? `${self}/live` : undefined} hx-trigger={allocating ? 'every 1s' : undefined} hx-swap="outerHTML">
       <dl class="stats">
-        <div class="stat">
-          <dt>Status</dt>
-          <dd>
-            <StatusBadge status={order.status} />
-          </dd>
-        </div>
-        <div class="stat">
-          <dt>Amount</dt>
-          <dd>{formatUnits(order.amount)}</dd>
-        </div>
-        <div class="stat">
-          <dt>eSIMs</dt>
-          <dd>{order.esimCount}</dd>
-        </div>
+        <Stat label="Status" value={<StatusBadge status={order.status} />} />
+        <Stat label="Amount" value={formatUnits(order.amount)} />
+        <Stat label="eSIMs" value={order.esimCount} />
       </dl>
       <div class="table-wrap">
         <table class="facts">
           <tbody>
-            <tr>
-              <th scope="row">Placed</th>
-              <td>{formatTime(order.createdAt)}</td>
-            </tr>
-            <tr>
-              <th scope="row">Allocated</th>
-              <td>{order.completedAt ? formatTime(order.completedAt) : allocating ? 'Not yet' : '—'}</td>
-            </tr>
-            <tr>
-              <th scope="row">Transaction ID</th>
-              <td>
-                <code>{order.transactionId}</code>
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">Packages</th>
-              <td>
-                {order.items.map((item) => (
-                  <div>
-                    <code>{item.packageCode}</code> × {item.count}
-                    {item.periodNum ? ` for ${item.periodNum} days` : ''} at {formatUnits(item.unitPrice)}
-                  </div>
-                ))}
-              </td>
-            </tr>
-            {order.failureReason && (
-              <tr>
-                <th scope="row">Failure</th>
-                <td>{order.failureReason} (refunded)</td>
-              </tr>
-            )}
+            <FactRow label="Placed" value={formatTime(order.createdAt)} />
+            <FactRow label="Allocated" value={order.completedAt ? formatTime(order.completedAt) : allocating ? 'Not yet' : '—'} />
+            <FactRow label="Transaction ID" value={<code>{order.transactionId}</code>} />
+            <FactRow
+              label="Packages"
+              value={order.items.map((item) => (
+                <div>
+                  <code>{item.packageCode}</code> × {item.count}
+                  {item.periodNum ? ` for ${item.periodNum} days` : ''} at {formatUnits(item.unitPrice)}
+                </div>
+              ))}
+            />
+            {order.failureReason && <FactRow label="Failure" value={<>{order.failureReason} (refunded)</>} />}
           </tbody>
         </table>
       </div>

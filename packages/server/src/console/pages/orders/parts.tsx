@@ -68,3 +68,13 @@ export function EmptyRow({ columns, children }: { columns: number; children: Com
     </shared.EmptyRow>
   );
 }
+
+/** One row of a facts table (`<table class="facts">`): what, then its value. */
+export function FactRow({ label, value }: { label: string; value: ComponentChildren }) {
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td>{value}</td>
+    </tr>
+  );
+}
