@@ -22,9 +22,26 @@ export function PostForm(props: { action: string; class?: string; confirm?: stri
   );
 }
 
-/** A labelled input; the label is always visible (no placeholder-only fields). */
-export function Field(props: { label: string; name: string; type?: string; value?: string; autocomplete?: string; required?: boolean; hint?: string; autofocus?: boolean }) {
-  const id = `f-${props.name}`;
+/**
+ * A labelled input; the label is always visible (no placeholder-only fields). Its id is
+ * `f-<name>` unless `id` is given (a page with several forms using one name).
+ */
+export function Field(props: {
+  label: string;
+  name: string;
+  id?: string;
+  type?: string;
+  value?: string;
+  autocomplete?: string;
+  required?: boolean;
+  hint?: string;
+  autofocus?: boolean;
+  min?: string;
+  max?: string;
+  step?: string;
+  inputmode?: 'numeric' | 'decimal' | 'tel' | 'text';
+}) {
+  const id = props.id ?? `f-${props.name}`;
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
@@ -36,6 +53,10 @@ export function Field(props: { label: string; name: string; type?: string; value
         autocomplete={props.autocomplete}
         required={props.required}
         autofocus={props.autofocus}
+        min={props.min}
+        max={props.max}
+        step={props.step}
+        inputMode={props.inputmode}
         aria-describedby={props.hint ? `${id}-hint` : undefined}
       />
       {props.hint && (

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { sandboxOf } from '../../../domain/sandbox/clock.js';
 import { ApiError } from '../../../domain/errors.js';
 import { parseInput } from '../../../http/parse-input.js';
-import { Notice } from '../../components.js';
+import { Field, Notice } from '../../components.js';
 import type { MerchantPageContext } from '../../routes.js';
 
 // What the sandbox panel's sections share: the production-mode refusal, reading a form the
@@ -62,42 +62,9 @@ export function panelUrl(options: { esim?: string | undefined; done?: string; fi
   return `${PANEL}${query ? `?${query}` : ''}${options.section ? `#${options.section}` : ''}`;
 }
 
-/** A labelled input; `id` given by the caller, unique on the page. */
-export function Input(props: {
-  id: string;
-  label: string;
-  name: string;
-  type?: string;
-  value?: string;
-  required?: boolean;
-  min?: string;
-  max?: string;
-  step?: string;
-  hint?: string;
-  inputmode?: 'numeric' | 'decimal' | 'tel' | 'text';
-}) {
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        name={props.name}
-        type={props.type ?? 'text'}
-        value={props.value}
-        required={props.required}
-        min={props.min}
-        max={props.max}
-        step={props.step}
-        inputMode={props.inputmode}
-        aria-describedby={props.hint ? `${props.id}-hint` : undefined}
-      />
-      {props.hint && (
-        <p class="hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </p>
-      )}
-    </div>
-  );
+/** A labelled input; `id` given by the caller, unique on the page (the console's Field with its id required). */
+export function Input(props: Parameters<typeof Field>[0] & { id: string }) {
+  return <Field {...props} />;
 }
 
 /** What the action just done did, and the section it belongs to (where its notice is shown). */
