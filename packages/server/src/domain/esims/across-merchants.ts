@@ -3,7 +3,7 @@ import type { EsimsTable } from '../../db/schema.js';
 import type { EsimStatus } from '../lifecycle/states.js';
 import { containsPattern } from '../../lib/like.js';
 import type { ServiceContext, Verb } from '../context.js';
-import { toEsimSummary } from './search.js';
+import { toEsimSummary, type EsimSummary } from './search.js';
 
 // The operator's view of eSIMs: every merchant's, read only (console operator pages). The
 // actions on an eSIM are the partner's (their API, their console); an operator only looks.
@@ -17,20 +17,11 @@ export interface OperatorEsimFilter {
   pageSize: number;
 }
 
-export interface OperatorEsim {
+/** An eSIM as the partner's search reads it, with its id and merchant. */
+export interface OperatorEsim extends EsimSummary {
   id: number;
-  esimTranNo: string;
-  iccid: string;
-  orderNo: string;
   merchantId: number;
   merchantName: string;
-  packageCode: string;
-  esimStatus: string;
-  smdpStatus: string;
-  totalVolume: number;
-  orderUsage: number;
-  expiredTime: number;
-  createdAt: number;
 }
 
 function baseQuery(ctx: ServiceContext) {

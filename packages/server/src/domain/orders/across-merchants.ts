@@ -2,8 +2,7 @@ import { sql } from 'kysely';
 import type { OrderStatus } from '../../db/schema.js';
 import { containsPattern } from '../../lib/like.js';
 import type { ServiceContext, Verb } from '../context.js';
-import type { OrderItem } from './items.js';
-import { toOrderSummary } from './list.js';
+import { toOrderSummary, type OrderSummary } from './list.js';
 
 // The operator's view of orders: every merchant's, read only (console operator pages).
 // Partners see their own through their merchant-scoped verbs; nothing here changes an order.
@@ -17,19 +16,11 @@ export interface OperatorOrderFilter {
   pageSize: number;
 }
 
-export interface OperatorOrder {
+/** An order as the partner's list reads it, with its id and merchant. */
+export interface OperatorOrder extends OrderSummary {
   id: number;
-  orderNo: string;
-  transactionId: string;
   merchantId: number;
   merchantName: string;
-  status: OrderStatus;
-  items: OrderItem[];
-  amount: number;
-  esimCount: number;
-  failureReason: string | null;
-  createdAt: number;
-  completedAt: number | null;
 }
 
 export async function listOrdersAcrossMerchants({ ctx, input }: Verb<OperatorOrderFilter, ServiceContext>): Promise<{ orders: OperatorOrder[]; total: number }> {
