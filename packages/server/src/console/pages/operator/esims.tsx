@@ -1,9 +1,8 @@
 import { esimForOperator, listEsimsAcrossMerchants } from '../../../domain/esims/across-merchants.js';
 import { esimStatuses } from '../../../domain/lifecycle/states.js';
 import { listMerchants } from '../../../domain/merchants/list.js';
-import { Field } from '../../components.js';
 import { page, view } from '../../routes.js';
-import { crossMerchantQuery, Facts, Filters, formatTime, MerchantLink, MerchantSelect, NoRows, OP_PAGE_SIZE, Pages, StatusSelect, notFound } from './parts.js';
+import { CrossMerchantFilters, crossMerchantQuery, Facts, formatTime, MerchantLink, NoRows, OP_PAGE_SIZE, Pages, notFound } from './parts.js';
 
 // /console/operator/esims: every merchant's eSIMs, newest first, filtered by merchant, status
 // and part of an ICCID, esimTranNo or orderNo, and an eSIM's read-only page with its timeline.
@@ -14,7 +13,8 @@ const megabytes = (bytes: number) => `${(bytes / MB).toFixed(bytes % MB === 0 ? 
 export const esimAcrossMerchantsRoutes = [
   page('/console/operator/esims', { auth: 'operator' }, async (c) => {
     const q = c.query;
-    const { merchantId, status, search, pageNum, filtered } = crossMerchantQuery(q, esimStatuses);
+    const filters = crossMerchantQuery(q, esimStatuses);
+    const { merchantId, status, search, pageNum, filtered } = filters;
     const [merchants, { esims, total }] = await Promise.all([
       listMerchants({ ctx: c.ctx }),
       listEsimsAcrossMerchants({ ctx: c.ctx, input: { merchantId, status, search, pageNum, pageSize: OP_PAGE_SIZE } }),
@@ -22,11 +22,7 @@ export const esimAcrossMerchantsRoutes = [
     return view(
       'eSIMs',
       <>
-        <Filters action="/console/operator/esims" label="Filter eSIMs" active={filtered}>
-          <MerchantSelect merchants={merchants} value={merchantId} />
-          <StatusSelect statuses={esimStatuses} value={status} />
-          <Field label="ICCID, esimTranNo or order number" name="q" type="search" value={search} />
-        </Filters>
+        <CrossMerchantFilters action="/console/operator/esims" label="Filter eSIMs" merchants={merchants} statuses={esimStatuses} searchLabel="ICCID, esimTranNo or order number" query={filters} />
         <div class="table-wrap">
           <table class="op-table">
             <thead>

@@ -2,9 +2,8 @@ import { formatUnits } from '@esimkit/contract';
 import type { OrderStatus } from '../../../db/schema.js';
 import { listMerchants } from '../../../domain/merchants/list.js';
 import { listOrdersAcrossMerchants, orderForOperator } from '../../../domain/orders/across-merchants.js';
-import { Field } from '../../components.js';
 import { page, view } from '../../routes.js';
-import { crossMerchantQuery, Facts, Filters, formatTime, MerchantLink, MerchantSelect, NoRows, OP_PAGE_SIZE, Pages, StatusSelect, notFound } from './parts.js';
+import { CrossMerchantFilters, crossMerchantQuery, Facts, formatTime, MerchantLink, NoRows, OP_PAGE_SIZE, Pages, notFound } from './parts.js';
 
 // /console/operator/orders: every merchant's orders, newest first, filtered by merchant,
 // status and part of an orderNo or transactionId (all in the query string), and an order's
@@ -15,7 +14,8 @@ const STATUSES: readonly OrderStatus[] = ['ALLOCATING', 'GOT_RESOURCE', 'FAILED'
 export const orderAcrossMerchantsRoutes = [
   page('/console/operator/orders', { auth: 'operator' }, async (c) => {
     const q = c.query;
-    const { merchantId, status, search, pageNum, filtered } = crossMerchantQuery(q, STATUSES);
+    const filters = crossMerchantQuery(q, STATUSES);
+    const { merchantId, status, search, pageNum, filtered } = filters;
     const [merchants, { orders, total }] = await Promise.all([
       listMerchants({ ctx: c.ctx }),
       listOrdersAcrossMerchants({ ctx: c.ctx, input: { merchantId, status, search, pageNum, pageSize: OP_PAGE_SIZE } }),
@@ -23,11 +23,7 @@ export const orderAcrossMerchantsRoutes = [
     return view(
       'Orders',
       <>
-        <Filters action="/console/operator/orders" label="Filter orders" active={filtered}>
-          <MerchantSelect merchants={merchants} value={merchantId} />
-          <StatusSelect statuses={STATUSES} value={status} />
-          <Field label="Order number or transaction id" name="q" type="search" value={search} />
-        </Filters>
+        <CrossMerchantFilters action="/console/operator/orders" label="Filter orders" merchants={merchants} statuses={STATUSES} searchLabel="Order number or transaction id" query={filters} />
         <div class="table-wrap">
           <table class="op-table">
             <thead>

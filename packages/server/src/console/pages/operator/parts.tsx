@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { Field } from '../../components.js';
 import * as shared from '../../parts/lists.js';
 import { pageLinks, SelectField } from '../../parts/lists.js';
 import type { View } from '../../routes.js';
@@ -151,4 +152,22 @@ export function crossMerchantQuery<S extends string>(query: URLSearchParams, sta
   const status = statuses.find((s) => s === query.get('status'));
   const search = query.get('q')?.trim() ?? '';
   return { merchantId, status, search, pageNum: pageNumber(query), filtered: merchantId !== undefined || status !== undefined || search !== '' };
+}
+
+/** The filter form of a cross-merchant list: a merchant, a status, part of a number (`q`). */
+export function CrossMerchantFilters(props: {
+  action: string;
+  label: string;
+  merchants: readonly { id: number; name: string }[];
+  statuses: readonly string[];
+  searchLabel: string;
+  query: { merchantId: number | undefined; status: string | undefined; search: string; filtered: boolean };
+}) {
+  return (
+    <Filters action={props.action} label={props.label} active={props.query.filtered}>
+      <MerchantSelect merchants={props.merchants} value={props.query.merchantId} />
+      <StatusSelect statuses={props.statuses} value={props.query.status} />
+      <Field label={props.searchLabel} name="q" type="search" value={props.query.search} />
+    </Filters>
+  );
 }
