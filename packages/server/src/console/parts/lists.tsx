@@ -36,8 +36,8 @@ export function pageLinks(props: { path: string; query: URLSearchParams; pageNum
   };
 }
 
-/** A labelled <select>; `value` is selected. A string option is its own label ('' reads "Any"). */
-export function SelectField(props: { label: string; name: string; value: string; options: readonly (string | { value: string; label: string })[]; required?: boolean }) {
+/** A labelled <select>; `value` is selected (none when undefined). A string option is its own label ('' reads "Any"). */
+export function SelectField(props: { label: string; name: string; value: string | undefined; options: readonly (string | { value: string; label: string })[]; required?: boolean }) {
   const id = `f-${props.name}`;
   return (
     <div class="field">

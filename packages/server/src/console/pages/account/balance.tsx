@@ -1,7 +1,7 @@
 import { formatUnits } from '@esimkit/contract';
 import { queryBalance } from '../../../domain/balance/query.js';
 import { ledgerStatement, type StatementLine, type StatementQuery } from '../../../domain/balance/statement.js';
-import { Stat } from '../../components.js';
+import { Field, Stat } from '../../components.js';
 import { file, page, view } from '../../routes.js';
 import { Pager, queryInt, Time, withQuery } from './parts.js';
 
@@ -59,14 +59,8 @@ export const balanceRoutes = [
           <Stat label="Entries shown" value={statement.total} />
         </dl>
         <form method="get" action="/console/balance" class="acct-filters" aria-label="Statement dates">
-          <div class="field">
-            <label for="f-from">From (UTC day)</label>
-            <input id="f-from" type="date" name="from" value={c.query.get('from') ?? ''} />
-          </div>
-          <div class="field">
-            <label for="f-to">To (UTC day, included)</label>
-            <input id="f-to" type="date" name="to" value={c.query.get('to') ?? ''} />
-          </div>
+          <Field label="From (UTC day)" name="from" type="date" value={c.query.get('from') ?? ''} />
+          <Field label="To (UTC day, included)" name="to" type="date" value={c.query.get('to') ?? ''} />
           <div class="acct-actions">
             <button type="submit">Show entries</button>
             <a href={csvLink} download hx-boost="false">

@@ -1,6 +1,7 @@
 import { endpoints } from '@esimkit/contract';
 import { findRequest } from '../../../domain/request-log/find.js';
 import { listRequests } from '../../../domain/request-log/list.js';
+import { SelectField } from '../../parts/lists.js';
 import { page, view } from '../../routes.js';
 import { Pager, queryInt, Time, withQuery } from './parts.js';
 
@@ -37,17 +38,7 @@ export const requestLogRoutes = [
       'Request log',
       <>
         <form method="get" action="/console/requests" class="acct-filters" aria-label="Filter requests">
-          <div class="field">
-            <label for="f-endpoint">Endpoint</label>
-            <select id="f-endpoint" name="endpoint">
-              <option value="">Any</option>
-              {ENDPOINTS.map((e) => (
-                <option value={e} selected={e === endpoint}>
-                  {e}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField label="Endpoint" name="endpoint" value={endpoint} options={['', ...ENDPOINTS]} />
           <div class="field acct-check">
             <input id="f-failed" type="checkbox" name="failed" value="1" checked={failedOnly} />
             <label for="f-failed">Failures only</label>

@@ -4,7 +4,8 @@ import { webhookDeliveryLog } from '../../../domain/webhooks/log.js';
 import { redeliverWebhooks } from '../../../domain/webhooks/redeliver.js';
 import { queryWebhook, saveWebhook } from '../../../domain/webhooks/save.js';
 import { disableWebhookSigning, rotateWebhookSecret, webhookSigningState } from '../../../domain/webhooks/secret.js';
-import { Notice, PostForm } from '../../components.js';
+import { Field, Notice, PostForm } from '../../components.js';
+import { SelectField } from '../../parts/lists.js';
 import { action, page, redirect, view } from '../../routes.js';
 import { Pager, queryInt, WireTime, withQuery } from './parts.js';
 
@@ -93,37 +94,14 @@ export const webhookRoutes = [
         <section aria-labelledby="deliveries">
           <h2 id="deliveries">Deliveries</h2>
           <form method="get" action="/console/webhooks" class="acct-filters" aria-label="Filter deliveries">
-            <div class="field">
-              <label for="f-status">Status</label>
-              <select id="f-status" name="status">
-                <option value="">Any</option>
-                {STATUSES.map((s) => (
-                  <option value={s} selected={s === status}>
-                    {s}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class="field">
-              <label for="f-type">Event type</label>
-              <select id="f-type" name="type">
-                <option value="">Any</option>
-                {NOTIFY_TYPES.map((t) => (
-                  <option value={t} selected={t === notifyType}>
-                    {t}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField label="Status" name="status" value={status} options={['', ...STATUSES]} />
+            <SelectField label="Event type" name="type" value={notifyType} options={['', ...NOTIFY_TYPES]} />
             <div class="acct-actions">
               <button type="submit">Show deliveries</button>
             </div>
           </form>
           <PostForm action="/console/webhooks/redeliver-failed" class="acct-filters" confirm="Send every failed or undelivered event since that day again?">
-            <div class="field">
-              <label for="f-failed-since">Failed since (UTC day)</label>
-              <input id="f-failed-since" type="date" name="failedSince" required />
-            </div>
+            <Field id="f-failed-since" label="Failed since (UTC day)" name="failedSince" type="date" required />
             <div class="acct-actions">
               <button type="submit" class="secondary">
                 Redeliver failed events
