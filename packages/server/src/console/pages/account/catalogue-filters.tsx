@@ -1,6 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { catalogueSorts, type CatalogueFilter, type CatalogueSort } from '../../../domain/catalog/browse-packages.js';
 import { listLocations } from '../../../domain/catalog/list-locations.js';
+import { Field } from '../../components.js';
+import { SelectField } from '../../parts/lists.js';
 import type { MerchantPageContext } from '../../routes.js';
 import { queryDecimal, queryInt } from './parts.js';
 
@@ -98,21 +100,8 @@ export function CatalogueFilterForm(props: { filter: CatalogueFilter; query: URL
       <NumberField name="maxDays" label="Days up to" value={q('maxDays')} step="1" />
       <NumberField name="minPrice" label="Price from (USD)" value={q('minPrice')} step="0.01" />
       <NumberField name="maxPrice" label="Price up to (USD)" value={q('maxPrice')} step="0.01" />
-      <div class="field">
-        <label for="f-q">Words</label>
-        <input id="f-q" type="search" name="q" value={q('q')} />
-      </div>
-      <div class="field">
-        <label for="f-sort">Sort</label>
-        <select id="f-sort" name="sort">
-          <option value="">Catalogue order</option>
-          {catalogueSorts.map((s) => (
-            <option value={s} selected={props.filter.sort === s}>
-              {SORT_NAMES[s]}
-            </option>
-          ))}
-        </select>
-      </div>
+      <Field label="Words" name="q" type="search" value={q('q')} />
+      <SelectField label="Sort" name="sort" value={props.filter.sort} options={[{ value: '', label: 'Catalogue order' }, ...catalogueSorts.map((s) => ({ value: s, label: SORT_NAMES[s] }))]} />
       <div class="field acct-check">
         <input id="f-favourites" type="checkbox" name="favourites" value="1" checked={props.filter.favouritesOnly} />
         <label for="f-favourites">Favourites only</label>
@@ -125,11 +114,7 @@ export function CatalogueFilterForm(props: { filter: CatalogueFilter; query: URL
   );
 }
 
+/** A number filter (0 or more); `step` as the input takes it. */
 function NumberField(props: { name: string; label: string; value: string; step: string }) {
-  return (
-    <div class="field">
-      <label for={`f-${props.name}`}>{props.label}</label>
-      <input id={`f-${props.name}`} type="number" name={props.name} value={props.value} min="0" step={props.step} inputmode="decimal" />
-    </div>
-  );
+  return <Field label={props.label} name={props.name} type="number" value={props.value} min="0" step={props.step} inputmode="decimal" />;
 }
