@@ -34,8 +34,9 @@ export function Field(props: {
   value?: string;
   autocomplete?: string;
   required?: boolean;
-  hint?: string;
+  hint?: ComponentChildren;
   autofocus?: boolean;
+  accept?: string;
   min?: string;
   max?: string;
   step?: string;
@@ -53,6 +54,7 @@ export function Field(props: {
         autocomplete={props.autocomplete}
         required={props.required}
         autofocus={props.autofocus}
+        accept={props.accept}
         min={props.min}
         max={props.max}
         step={props.step}

@@ -8,7 +8,7 @@ import { sendSmsToEsim } from '../../../domain/esims/send-sms.js';
 import { suspendEsim, unsuspendEsim } from '../../../domain/esims/suspend.js';
 import { topUpEsim } from '../../../domain/esims/topup.js';
 import { parseInput } from '../../../http/parse-input.js';
-import { CsrfField, PostForm } from '../../components.js';
+import { CsrfField, Field, PostForm } from '../../components.js';
 import { action, redirect, type ConsoleRoute } from '../../routes.js';
 import { formatBytes } from '../orders/parts.js';
 import type { EsimItem } from './detail.js';
@@ -95,10 +95,7 @@ export function EsimActions({ esim, topups }: { esim: EsimItem; topups: z.infer<
                   ))}
                 </select>
               </div>
-              <div class="field">
-                <label for="f-topup-days">Days (daily top-ups only)</label>
-                <input id="f-topup-days" name="periodNum" type="number" min={1} />
-              </div>
+              <Field id="f-topup-days" label="Days (daily top-ups only)" name="periodNum" type="number" min="1" />
               <button type="submit">Buy top-up</button>
             </>
           )}

@@ -157,13 +157,15 @@ function ImportForm() {
       <h2 id="import">Import</h2>
       <form method="post" action="/console/operator/catalogue/import" enctype="multipart/form-data" class="card form-narrow">
         <CsrfField />
-        <div class="field">
-          <label for="f-catalogue-file">Catalogue file</label>
-          <input id="f-catalogue-file" name="file" type="file" accept=".csv,.json,text/csv,application/json" required aria-describedby="f-catalogue-file-hint" />
-          <p class="hint" id="f-catalogue-file-hint">
-            A CSV price list or a JSON package list (docs/file-formats.md). Packages are added or updated by code, never deleted; one bad row refuses the whole file.
-          </p>
-        </div>
+        <Field
+          id="f-catalogue-file"
+          label="Catalogue file"
+          name="file"
+          type="file"
+          accept=".csv,.json,text/csv,application/json"
+          required
+          hint="A CSV price list or a JSON package list (docs/file-formats.md). Packages are added or updated by code, never deleted; one bad row refuses the whole file."
+        />
         <button type="submit">Import catalogue</button>
       </form>
     </section>

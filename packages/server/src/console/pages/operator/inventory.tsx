@@ -1,5 +1,5 @@
 import { importInventory, inventoryLevels, parseInventoryCsv } from '../../../domain/inventory/import.js';
-import { CsrfField, Notice } from '../../components.js';
+import { CsrfField, Field, Notice } from '../../components.js';
 import { action, page, redirect, view } from '../../routes.js';
 import { UPLOAD_LIMIT } from './catalogue.js';
 import { NoRows, refused } from './parts.js';
@@ -85,20 +85,24 @@ function ImportForm() {
       <h2 id="import">Import profiles</h2>
       <form method="post" action="/console/operator/inventory/import" enctype="multipart/form-data" class="card form-narrow">
         <CsrfField />
-        <div class="field">
-          <label for="f-inventory-file">Inventory file</label>
-          <input id="f-inventory-file" name="file" type="file" accept=".csv,text/csv" required aria-describedby="f-inventory-file-hint" />
-          <p class="hint" id="f-inventory-file-hint">
-            CSV with columns iccid, imsi, ac and packageCode (docs/file-formats.md). Profiles already held are skipped; one bad row refuses the whole file.
-          </p>
-        </div>
-        <div class="field">
-          <label for="f-package">Package (for rows without packageCode)</label>
-          <input id="f-package" name="package" type="text" aria-describedby="f-package-hint" />
-          <p class="hint" id="f-package-hint">
-            A plan's code or slug, like <code>--package</code> of the CLI.
-          </p>
-        </div>
+        <Field
+          id="f-inventory-file"
+          label="Inventory file"
+          name="file"
+          type="file"
+          accept=".csv,text/csv"
+          required
+          hint="CSV with columns iccid, imsi, ac and packageCode (docs/file-formats.md). Profiles already held are skipped; one bad row refuses the whole file."
+        />
+        <Field
+          label="Package (for rows without packageCode)"
+          name="package"
+          hint={
+            <>
+              A plan's code or slug, like <code>--package</code> of the CLI.
+            </>
+          }
+        />
         <button type="submit">Import profiles</button>
       </form>
     </section>
