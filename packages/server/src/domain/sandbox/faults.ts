@@ -74,12 +74,13 @@ export async function setFaults({ ctx, input }: { ctx: MerchantContext; input: F
 export async function clearFaults({ ctx }: { ctx: MerchantContext }) {
   sandboxOf(ctx);
   await ctx.db.kysely.transaction().execute(async (tx) => {
-    await tx.deleteFrom('fault_rules').where('merchant_id', '=', ctx.merchant.id).execute();
+    // The merchant's row first, then its rules: the order a sandbox reset takes them in.
     await tx
       .updateTable('merchants')
       .set({ faults_active: 0, busy_share: 0, allocation_delay_ms: null, fail_allocations: 0 })
       .where('id', '=', ctx.merchant.id)
       .execute();
+    await tx.deleteFrom('fault_rules').where('merchant_id', '=', ctx.merchant.id).execute();
   });
   ctx.merchantChanged();
   return readPlan(ctx);

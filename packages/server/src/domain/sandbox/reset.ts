@@ -59,6 +59,8 @@ async function lockMerchantEsims(tx: Transaction<Database>, dialect: Dialect, me
 
 async function lockMerchantBalance(tx: Transaction<Database>, dialect: Dialect, merchantId: number) {
   let read = tx.selectFrom('merchants').select('balance').where('id', '=', merchantId);
-  if (dialect.skipLocked) read = read.forUpdate();
+  // NO KEY: the balance is locked as an UPDATE of it would lock it, so rows that merely refer
+  // to the merchant (a webhook event, a ledger entry) can still be written meanwhile.
+  if (dialect.skipLocked) read = read.forNoKeyUpdate();
   return read.executeTakeFirstOrThrow();
 }
