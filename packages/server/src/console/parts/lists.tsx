@@ -36,9 +36,9 @@ export function pageLinks(props: { path: string; query: URLSearchParams; pageNum
   };
 }
 
-/** A labelled <select>; `value` is selected (none when undefined). A string option is its own label ('' reads "Any"). */
-export function SelectField(props: { label: string; name: string; value: string | undefined; options: readonly (string | { value: string; label: string })[]; required?: boolean }) {
-  const id = `f-${props.name}`;
+/** A labelled <select> (id `f-<name>` unless given); `value` is selected (none when undefined). A string option is its own label ('' reads "Any"). */
+export function SelectField(props: { label: string; name: string; id?: string; value: string | undefined; options: readonly (string | { value: string; label: string })[]; required?: boolean }) {
+  const id = props.id ?? `f-${props.name}`;
   return (
     <div class="field">
       <label for={id}>{props.label}</label>

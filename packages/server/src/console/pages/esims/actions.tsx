@@ -10,6 +10,7 @@ import { topUpEsim } from '../../../domain/esims/topup.js';
 import { parseInput } from '../../../http/parse-input.js';
 import { CsrfField, Field, PostForm } from '../../components.js';
 import { action, redirect, type ConsoleRoute } from '../../routes.js';
+import { SelectField } from '../../parts/lists.js';
 import { formatBytes } from '../orders/parts.js';
 import type { EsimItem } from './detail.js';
 
@@ -84,17 +85,17 @@ export function EsimActions({ esim, topups }: { esim: EsimItem; topups: z.infer<
             <p class="hint">No top-up package fits this eSIM's plan.</p>
           ) : (
             <>
-              <div class="field">
-                <label for="f-topup-package">Top-up package</label>
-                <select id="f-topup-package" name="packageCode" required>
-                  {topups.map((p) => (
-                    <option value={p.packageCode}>
-                      {p.name} · {formatBytes(p.volume)}
-                      {p.dataType === 1 ? '' : ' a day'} · {p.duration} days · {formatUnits(p.price)}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <SelectField
+                id="f-topup-package"
+                label="Top-up package"
+                name="packageCode"
+                value={undefined}
+                options={topups.map((p) => ({
+                  value: p.packageCode,
+                  label: `${p.name} · ${formatBytes(p.volume)}${p.dataType === 1 ? '' : ' a day'} · ${p.duration} days · ${formatUnits(p.price)}`,
+                }))}
+                required
+              />
               <Field id="f-topup-days" label="Days (daily top-ups only)" name="periodNum" type="number" min="1" />
               <button type="submit">Buy top-up</button>
             </>

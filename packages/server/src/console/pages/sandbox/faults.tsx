@@ -1,6 +1,7 @@
 import { endpoints, errorCodes, extensionEndpoints, sandboxFaultsSet } from '@esimkit/contract';
 import { clearFaults, setFaults, type getFaults } from '../../../domain/sandbox/faults.js';
 import { PostForm } from '../../components.js';
+import { SelectField } from '../../parts/lists.js';
 import { action, redirect } from '../../routes.js';
 import { Input, numberField, panelUrl, readAs, requireSandbox, Section } from './parts.js';
 
@@ -61,26 +62,16 @@ export function FaultsSection({ plan, esim }: { plan: FaultPlan; esim: string | 
         <PostForm action="/console/sandbox/faults/rules" class="card">
           <h3>Add a rule</h3>
           <input type="hidden" name="esim" value={esim ?? ''} />
-          <div class="field">
-            <label for="fault-endpoint">Endpoint</label>
-            <select id="fault-endpoint" name="endpoint">
-              <option value="">Any endpoint</option>
-              {ENDPOINT_NAMES.map((name) => (
-                <option value={name}>{name}</option>
-              ))}
-            </select>
-          </div>
+          <SelectField id="fault-endpoint" label="Endpoint" name="endpoint" value={undefined} options={[{ value: '', label: 'Any endpoint' }, ...ENDPOINT_NAMES]} />
           <Input id="fault-package" label="Package code or slug (optional)" name="packageCode" hint="Only requests naming this package." />
-          <div class="field">
-            <label for="fault-code">Answer with</label>
-            <select id="fault-code" name="errorCode" required>
-              {Object.entries(errorCodes).map(([code, message]) => (
-                <option value={code} selected={code === DEFAULT_FAULT_CODE}>
-                  {code} {message}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="fault-code"
+            label="Answer with"
+            name="errorCode"
+            value={DEFAULT_FAULT_CODE}
+            options={Object.entries(errorCodes).map(([code, message]) => ({ value: code, label: `${code} ${message}` }))}
+            required
+          />
           <Input id="fault-count" label="For the next N calls" name="count" type="number" min="1" max="10000" value="1" required />
           <button type="submit">Add rule</button>
         </PostForm>
