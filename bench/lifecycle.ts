@@ -3,7 +3,8 @@
 //   webhook, i.e. GOT_RESOURCE) for batches of 1 and 30, and order latency p50/p99;
 // - webhooks: deliveries per second to a fast local receiver, and the delay from a state
 //   change (an esim/cancel answered) to its ESIM_STATUS delivery, p50/p99.
-//   npm run bench:lifecycle -- [--database sqlite|postgres] [--orders 600] [--connections 16]
+//   npm run bench:lifecycle -- [--database sqlite|postgres] [--orders 600] [--connections 16] [--mode sandbox|production]
+// --mode production runs esimkit as production does (on SQLite: every commit synced to disk).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -21,6 +22,7 @@ const option = (name: string, fallback: string) => {
 const database = option('database', 'sqlite');
 const singleOrders = Number(option('orders', '600'));
 const connections = Number(option('connections', '16'));
+const mode = option('mode', 'sandbox');
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -51,7 +53,8 @@ async function main() {
 
   const child = startChild('lifecycle-server.js', {
     cpu: 0,
-    env: { BENCH_DATABASE_URL: databaseUrl, DATABASE_URL: databaseUrl, ALLOCATION_DELAY_MS: '0', ESIMKIT_MODE: 'sandbox' },
+    // The receiver is on loopback, which production refuses by default.
+    env: { BENCH_DATABASE_URL: databaseUrl, DATABASE_URL: databaseUrl, ALLOCATION_DELAY_MS: '0', ESIMKIT_MODE: mode, WEBHOOK_ALLOW_PRIVATE: 'on' },
   });
   try {
     const ready = await child.first<{ url: string; accessCode: string }>('ready');
@@ -119,7 +122,7 @@ async function main() {
     const span = (Math.max(...received.map((d) => d.at)) - started) / 1000;
     const webhookRow = ['webhooks (ESIM_STATUS after cancel)', String(received.length), (received.length / span).toFixed(0), percentile(delays, 0.5).toFixed(1), percentile(delays, 0.99).toFixed(1)];
 
-    console.log(`\nesimkit lifecycle benchmark: ${database}, ${connections} connections, server pinned to core 0, client on core 1\n`);
+    console.log(`\nesimkit lifecycle benchmark: ${database}, ${mode} mode, ${connections} connections, server pinned to core 0, client on core 1\n`);
     const header = ['what', 'count', 'per second', 'p50 ms', 'p99 ms'];
     const table = [header, ...rows, webhookRow];
     const widths = header.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
