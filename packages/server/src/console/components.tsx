@@ -70,6 +70,26 @@ export function Field(props: {
   );
 }
 
+/** A labelled <select> (id `f-<name>` unless given); `value` is selected (none when undefined). A string option is its own label ('' reads "Any"). */
+export function SelectField(props: { label: string; name: string; id?: string; value: string | undefined; options: readonly (string | { value: string; label: string })[]; required?: boolean }) {
+  const id = props.id ?? `f-${props.name}`;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <select id={id} name={props.name} required={props.required}>
+        {props.options.map((o) => {
+          const { value, label } = typeof o === 'string' ? { value: o, label: o || 'Any' } : o;
+          return (
+            <option value={value} selected={value === props.value}>
+              {label}
+            </option>
+          );
+        })}
+      </select>
+    </div>
+  );
+}
+
 /** An error box (role=alert, so screen readers announce it). */
 export function ErrorMessage({ error }: { error: ComponentChildren }) {
   return (

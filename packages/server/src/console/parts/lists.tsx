@@ -1,9 +1,9 @@
 import type { ComponentChildren } from 'preact';
 
 // What the partner's and the operator's list pages share: how a stored time reads, the page
-// number in the query string, the previous/next links that keep a list's filters, a labelled
-// <select> and a table's empty row. Each side keeps its own look (classes, wording); the
-// logic is written once here.
+// number in the query string, the previous/next links that keep a list's filters and a
+// table's empty row. Each side keeps its own look (classes, wording); the logic is written
+// once here.
 
 /** A stored time (epoch ms) as people read it: `2026-12-02 23:05 UTC`; '—' for none. */
 export function formatTime(epochMs: number | null | undefined): string {
@@ -34,26 +34,6 @@ export function pageLinks(props: { path: string; query: URLSearchParams; pageNum
     previous: props.pageNum > 1 ? link(props.pageNum - 1) : undefined,
     next: props.pageNum < pages ? link(props.pageNum + 1) : undefined,
   };
-}
-
-/** A labelled <select> (id `f-<name>` unless given); `value` is selected (none when undefined). A string option is its own label ('' reads "Any"). */
-export function SelectField(props: { label: string; name: string; id?: string; value: string | undefined; options: readonly (string | { value: string; label: string })[]; required?: boolean }) {
-  const id = props.id ?? `f-${props.name}`;
-  return (
-    <div class="field">
-      <label for={id}>{props.label}</label>
-      <select id={id} name={props.name} required={props.required}>
-        {props.options.map((o) => {
-          const { value, label } = typeof o === 'string' ? { value: o, label: o || 'Any' } : o;
-          return (
-            <option value={value} selected={value === props.value}>
-              {label}
-            </option>
-          );
-        })}
-      </select>
-    </div>
-  );
 }
 
 /** A table's empty state: one row spanning its columns (`class`: the partner's `empty`, the operator's `op-empty`). */

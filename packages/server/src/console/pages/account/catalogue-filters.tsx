@@ -1,8 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { catalogueSorts, type CatalogueFilter, type CatalogueSort } from '../../../domain/catalog/browse-packages.js';
 import { listLocations } from '../../../domain/catalog/list-locations.js';
-import { Field } from '../../components.js';
-import { SelectField } from '../../parts/lists.js';
+import { Field, SelectField } from '../../components.js';
 import type { MerchantPageContext } from '../../routes.js';
 import { queryDecimal, queryInt } from './parts.js';
 

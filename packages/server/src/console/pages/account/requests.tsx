@@ -1,7 +1,7 @@
 import { endpoints } from '@esimkit/contract';
 import { findRequest } from '../../../domain/request-log/find.js';
 import { listRequests } from '../../../domain/request-log/list.js';
-import { SelectField } from '../../parts/lists.js';
+import { SelectField } from '../../components.js';
 import { page, view } from '../../routes.js';
 import { Pager, queryInt, Time, withQuery } from './parts.js';
 

@@ -4,8 +4,7 @@ import { webhookDeliveryLog } from '../../../domain/webhooks/log.js';
 import { redeliverWebhooks } from '../../../domain/webhooks/redeliver.js';
 import { queryWebhook, saveWebhook } from '../../../domain/webhooks/save.js';
 import { disableWebhookSigning, rotateWebhookSecret, webhookSigningState } from '../../../domain/webhooks/secret.js';
-import { Field, Notice, PostForm } from '../../components.js';
-import { SelectField } from '../../parts/lists.js';
+import { Field, Notice, PostForm, SelectField } from '../../components.js';
 import { action, page, redirect, view } from '../../routes.js';
 import { Pager, queryInt, WireTime, withQuery } from './parts.js';
 

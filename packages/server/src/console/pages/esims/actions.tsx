@@ -8,9 +8,8 @@ import { sendSmsToEsim } from '../../../domain/esims/send-sms.js';
 import { suspendEsim, unsuspendEsim } from '../../../domain/esims/suspend.js';
 import { topUpEsim } from '../../../domain/esims/topup.js';
 import { parseInput } from '../../../http/parse-input.js';
-import { CsrfField, Field, PostForm } from '../../components.js';
+import { CsrfField, Field, PostForm, SelectField } from '../../components.js';
 import { action, redirect, type ConsoleRoute } from '../../routes.js';
-import { SelectField } from '../../parts/lists.js';
 import { formatBytes } from '../orders/parts.js';
 import type { EsimItem } from './detail.js';
 

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import { Field } from '../../components.js';
+import { Field, SelectField } from '../../components.js';
 import * as shared from '../../parts/lists.js';
-import { pageLinks, SelectField } from '../../parts/lists.js';
+import { pageLinks } from '../../parts/lists.js';
 import type { View } from '../../routes.js';
 
 export { formatTime } from '../../parts/lists.js';

@@ -2,7 +2,8 @@ import type { ComponentChildren } from 'preact';
 import * as shared from '../../parts/lists.js';
 import { pageLinks } from '../../parts/lists.js';
 
-export { formatTime, SelectField } from '../../parts/lists.js';
+export { SelectField } from '../../components.js';
+export { formatTime } from '../../parts/lists.js';
 
 // Small pieces the order and eSIM pages share: times, data sizes, statuses, paging and the
 // query-string filters every list keeps in its URL.

@@ -1,7 +1,6 @@
 import { endpoints, errorCodes, extensionEndpoints, sandboxFaultsSet } from '@esimkit/contract';
 import { clearFaults, setFaults, type getFaults } from '../../../domain/sandbox/faults.js';
-import { PostForm } from '../../components.js';
-import { SelectField } from '../../parts/lists.js';
+import { PostForm, SelectField } from '../../components.js';
 import { action, redirect } from '../../routes.js';
 import { Input, numberField, panelUrl, readAs, requireSandbox, Section } from './parts.js';
 
