@@ -70,6 +70,24 @@ export function Field(props: {
   );
 }
 
+/** A labelled textarea (id `f-<name>` unless given), its text the value; a hint under it as Field has. */
+export function TextareaField(props: { label: string; name: string; id?: string; rows: number; value?: string; required?: boolean; hint?: ComponentChildren }) {
+  const id = props.id ?? `f-${props.name}`;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <textarea id={id} name={props.name} rows={props.rows} required={props.required} aria-describedby={props.hint ? `${id}-hint` : undefined}>
+        {props.value}
+      </textarea>
+      {props.hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
 /** A labelled <select> (id `f-<name>` unless given); `value` is selected (none when undefined). A string option is its own label ('' reads "Any"). */
 export function SelectField(props: { label: string; name: string; id?: string; value: string | undefined; options: readonly (string | { value: string; label: string })[]; required?: boolean }) {
   const id = props.id ?? `f-${props.name}`;

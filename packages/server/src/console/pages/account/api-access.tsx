@@ -2,7 +2,7 @@ import { signaturePolicies, type SignaturePolicy } from '@esimkit/contract';
 import { splitBlocklist } from '../../../domain/merchants/blocklist.js';
 import { rotateSecretKey } from '../../../domain/merchants/rotate-secret-key.js';
 import { updateMerchantSettings } from '../../../domain/merchants/update-settings.js';
-import { Notice, PostForm } from '../../components.js';
+import { Notice, PostForm, TextareaField } from '../../components.js';
 import { action, page, redirect, view } from '../../routes.js';
 
 // API access: the credentials the partner API checks (access code, secret key), how it checks
@@ -78,15 +78,13 @@ export const apiAccessRoutes = [
         <section aria-labelledby="blocklist">
           <h2 id="blocklist">IP block list</h2>
           <PostForm action="/console/api/blocklist">
-            <div class="field">
-              <label for="f-blocklist">Addresses and CIDR blocks refused with 101002</label>
-              <textarea id="f-blocklist" name="blocklist" rows={4} aria-describedby="f-blocklist-hint">
-                {blocklist.join('\n')}
-              </textarea>
-              <p class="hint" id="f-blocklist-hint">
-                One per line (or separated by commas), such as 203.0.113.7 or 198.51.100.0/24. Applies to the partner API only, not to this console.
-              </p>
-            </div>
+            <TextareaField
+              label="Addresses and CIDR blocks refused with 101002"
+              name="blocklist"
+              rows={4}
+              value={blocklist.join('\n')}
+              hint="One per line (or separated by commas), such as 203.0.113.7 or 198.51.100.0/24. Applies to the partner API only, not to this console."
+            />
             <button type="submit">Save the block list</button>
           </PostForm>
         </section>

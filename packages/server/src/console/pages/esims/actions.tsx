@@ -8,7 +8,7 @@ import { sendSmsToEsim } from '../../../domain/esims/send-sms.js';
 import { suspendEsim, unsuspendEsim } from '../../../domain/esims/suspend.js';
 import { topUpEsim } from '../../../domain/esims/topup.js';
 import { parseInput } from '../../../http/parse-input.js';
-import { CsrfField, Field, PostForm, SelectField } from '../../components.js';
+import { CsrfField, Field, PostForm, SelectField, TextareaField } from '../../components.js';
 import { action, redirect, type ConsoleRoute } from '../../routes.js';
 import { formatBytes } from '../orders/parts.js';
 import type { EsimItem } from './detail.js';
@@ -103,10 +103,7 @@ export function EsimActions({ esim, topups }: { esim: EsimItem; topups: z.infer<
         <form method="post" action={`${base}/sms`} class="card" hx-confirm="Send this SMS to the eSIM?">
           <CsrfField />
           <h3>Send an SMS</h3>
-          <div class="field">
-            <label for="f-sms-message">Message</label>
-            <textarea id="f-sms-message" name="message" rows={3} required />
-          </div>
+          <TextareaField id="f-sms-message" label="Message" name="message" rows={3} required />
           <button type="submit">Send SMS</button>
         </form>
       </div>

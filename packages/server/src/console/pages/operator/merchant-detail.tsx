@@ -1,6 +1,6 @@
 import { formatUnits } from '@esimkit/contract';
 import { merchantAccount, recentLedgerEntries, type LedgerLine, type MerchantAccount } from '../../../domain/merchants/account.js';
-import { Field, Notice, PostForm, Stat } from '../../components.js';
+import { Field, Notice, PostForm, Stat, TextareaField } from '../../components.js';
 import { page, view } from '../../routes.js';
 import { policyOptions } from './merchants.js';
 import { Facts, formatTime, idParam, NoRows, notFound, Select } from './parts.js';
@@ -96,15 +96,13 @@ function ApiSettings({ merchant }: { merchant: MerchantAccount }) {
         </PostForm>
         <PostForm action={`${base}/blocklist`} class="card">
           <h3>IP block list</h3>
-          <div class="field">
-            <label for="f-ipBlocklist">Blocked IPs</label>
-            <textarea id="f-ipBlocklist" name="ipBlocklist" rows={4} aria-describedby="f-ipBlocklist-hint">
-              {merchant.ipBlocklist.join('\n')}
-            </textarea>
-            <p class="hint" id="f-ipBlocklist-hint">
-              IP addresses or CIDR blocks, one a line or separated by commas; refused with 101002. Empty: none.
-            </p>
-          </div>
+          <TextareaField
+            label="Blocked IPs"
+            name="ipBlocklist"
+            rows={4}
+            value={merchant.ipBlocklist.join('\n')}
+            hint="IP addresses or CIDR blocks, one a line or separated by commas; refused with 101002. Empty: none."
+          />
           <button type="submit">Save block list</button>
         </PostForm>
       </div>

@@ -4,7 +4,7 @@ import type { SignaturePolicy } from '../../../db/schema.js';
 import { splitBlocklist } from '../../../domain/merchants/blocklist.js';
 import { createMerchant, defaultSignaturePolicy, type CreatedMerchant } from '../../../domain/merchants/create.js';
 import { listMerchants, type MerchantSummary } from '../../../domain/merchants/list.js';
-import { Field, PostForm } from '../../components.js';
+import { Field, PostForm, TextareaField } from '../../components.js';
 import { action, page, view } from '../../routes.js';
 import { dollarsToUnits, Filters, MerchantLink, NoRows, Select } from './parts.js';
 
@@ -112,13 +112,7 @@ function NewMerchantForm({ mode }: { mode: Mode }) {
       <Field label="Rate limit (requests a second)" name="rateLimit" type="number" value="8" hint="8 is the live service's limit; 0 means unlimited." />
       <Select label="Signature policy" name="signaturePolicy" value={policy} options={policyOptions()} />
       <p class="hint">Default in {mode} mode: {policy}.</p>
-      <div class="field">
-        <label for="f-ipBlocklist">Blocked IPs</label>
-        <textarea id="f-ipBlocklist" name="ipBlocklist" rows={3} aria-describedby="f-ipBlocklist-hint" />
-        <p class="hint" id="f-ipBlocklist-hint">
-          IP addresses or CIDR blocks, separated by commas or lines; their requests are refused with 101002.
-        </p>
-      </div>
+      <TextareaField label="Blocked IPs" name="ipBlocklist" rows={3} hint="IP addresses or CIDR blocks, separated by commas or lines; their requests are refused with 101002." />
       <button type="submit">Create merchant</button>
     </PostForm>
   );
