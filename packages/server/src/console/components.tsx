@@ -70,6 +70,16 @@ export function Field(props: {
   );
 }
 
+/** A checkbox sending `name=1` when ticked, its label after it; `class` places it (`acct-check`, `sandbox-check`). */
+export function CheckboxField(props: { id: string; label: string; name: string; checked?: boolean; class: string }) {
+  return (
+    <div class={`field ${props.class}`}>
+      <input id={props.id} type="checkbox" name={props.name} value="1" checked={props.checked} />
+      <label for={props.id}>{props.label}</label>
+    </div>
+  );
+}
+
 /** A labelled textarea (id `f-<name>` unless given), its text the value; a hint under it as Field has. */
 export function TextareaField(props: { label: string; name: string; id?: string; rows: number; value?: string; required?: boolean; hint?: ComponentChildren }) {
   const id = props.id ?? `f-${props.name}`;

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { catalogueSorts, type CatalogueFilter, type CatalogueSort } from '../../../domain/catalog/browse-packages.js';
 import { listLocations } from '../../../domain/catalog/list-locations.js';
-import { Field, SelectField } from '../../components.js';
+import { CheckboxField, Field, SelectField } from '../../components.js';
 import type { MerchantPageContext } from '../../routes.js';
 import { queryDecimal, queryInt } from './parts.js';
 
@@ -101,10 +101,7 @@ export function CatalogueFilterForm(props: { filter: CatalogueFilter; query: URL
       <NumberField name="maxPrice" label="Price up to (USD)" value={q('maxPrice')} step="0.01" />
       <Field label="Words" name="q" type="search" value={q('q')} />
       <SelectField label="Sort" name="sort" value={props.filter.sort} options={[{ value: '', label: 'Catalogue order' }, ...catalogueSorts.map((s) => ({ value: s, label: SORT_NAMES[s] }))]} />
-      <div class="field acct-check">
-        <input id="f-favourites" type="checkbox" name="favourites" value="1" checked={props.filter.favouritesOnly} />
-        <label for="f-favourites">Favourites only</label>
-      </div>
+      <CheckboxField id="f-favourites" label="Favourites only" name="favourites" checked={props.filter.favouritesOnly} class="acct-check" />
       <div class="acct-actions">
         <button type="submit">Show plans</button>
         {props.filtered && <a href="/console/catalogue">Clear filters</a>}

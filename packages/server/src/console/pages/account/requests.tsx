@@ -1,7 +1,7 @@
 import { endpoints } from '@esimkit/contract';
 import { findRequest } from '../../../domain/request-log/find.js';
 import { listRequests } from '../../../domain/request-log/list.js';
-import { SelectField } from '../../components.js';
+import { CheckboxField, SelectField } from '../../components.js';
 import { page, view } from '../../routes.js';
 import { Pager, queryInt, Time, withQuery } from './parts.js';
 
@@ -39,10 +39,7 @@ export const requestLogRoutes = [
       <>
         <form method="get" action="/console/requests" class="acct-filters" aria-label="Filter requests">
           <SelectField label="Endpoint" name="endpoint" value={endpoint} options={['', ...ENDPOINTS]} />
-          <div class="field acct-check">
-            <input id="f-failed" type="checkbox" name="failed" value="1" checked={failedOnly} />
-            <label for="f-failed">Failures only</label>
-          </div>
+          <CheckboxField id="f-failed" label="Failures only" name="failed" checked={failedOnly} class="acct-check" />
           <div class="acct-actions">
             <button type="submit">Show requests</button>
           </div>

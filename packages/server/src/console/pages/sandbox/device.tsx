@@ -8,7 +8,7 @@ import {
   sandboxReceiveSms,
   sandboxSendSms,
 } from '../../../domain/sandbox/device.js';
-import { PostForm } from '../../components.js';
+import { CheckboxField, PostForm } from '../../components.js';
 import { action, redirect, type MerchantPageContext } from '../../routes.js';
 import { BYTES_PER_MB, esimRef, formatBytes, Input, numberField, panelUrl, readableTime, readAs, requireSandbox } from './parts.js';
 
@@ -85,10 +85,7 @@ export function DeviceActions({ esimTranNo: esim }: { esimTranNo: string }) {
         <h3>Install on a device</h3>
         <Hidden />
         <Input id="install-eid" label="EID (optional)" name="eid" inputmode="numeric" hint="32 digits; one is made up when empty." />
-        <div class="field sandbox-check">
-          <input id="install-fail" type="checkbox" name="fail" value="1" />
-          <label for="install-fail">Make the download fail</label>
-        </div>
+        <CheckboxField id="install-fail" label="Make the download fail" name="fail" class="sandbox-check" />
         <button type="submit">Install</button>
       </PostForm>
       <div class="card">

@@ -1,6 +1,6 @@
 import { endpoints, errorCodes, extensionEndpoints, sandboxFaultsSet } from '@esimkit/contract';
 import { clearFaults, setFaults, type getFaults } from '../../../domain/sandbox/faults.js';
-import { PostForm, SelectField } from '../../components.js';
+import { CheckboxField, PostForm, SelectField } from '../../components.js';
 import { action, redirect } from '../../routes.js';
 import { Input, numberField, panelUrl, readAs, requireSandbox, Section } from './parts.js';
 
@@ -89,10 +89,7 @@ export function FaultsSection({ plan, esim }: { plan: FaultPlan; esim: string | 
             value={plan.allocation.delayMs === null ? '' : String(plan.allocation.delayMs / 1000)}
             hint="Empty: the server's usual delay. Counted on the sandbox clock."
           />
-          <div class="field sandbox-check">
-            <input id="fault-fail" type="checkbox" name="fail" value="1" checked={plan.allocation.fail} />
-            <label for="fault-fail">Fail allocations (the order is refunded)</label>
-          </div>
+          <CheckboxField id="fault-fail" label="Fail allocations (the order is refunded)" name="fail" checked={plan.allocation.fail} class="sandbox-check" />
           <button type="submit">Save</button>
         </PostForm>
         {active && (

@@ -6,7 +6,7 @@ import { searchEsims, type EsimSummary } from '../../../domain/esims/search.js';
 import { isEsimStatus, isSmdpStatus } from '../../../domain/lifecycle/states.js';
 import { readClock } from '../../../domain/sandbox/clock.js';
 import { getFaults } from '../../../domain/sandbox/faults.js';
-import { ErrorMessage, Notice } from '../../components.js';
+import { ErrorMessage, Field, Notice } from '../../components.js';
 import { ApiErrorText, page, view, type MerchantPageContext } from '../../routes.js';
 import { ClockSection } from './clock.js';
 import { DeviceActions, EsimState, type EsimItem } from './device.js';
@@ -99,10 +99,7 @@ export const panelRoutes = [
         <ClockSection now={clock.now} offsetSeconds={clock.offsetSeconds} esim={esim} />
         <Section id="device" title="Device and network">
           <form method="get" action={PANEL} class="card sandbox-pick">
-            <div class="field">
-              <label for="pick-esim">eSIM (esimTranNo or ICCID)</label>
-              <input id="pick-esim" name="esim" type="search" value={ref ?? ''} inputMode="numeric" required />
-            </div>
+            <Field id="pick-esim" label="eSIM (esimTranNo or ICCID)" name="esim" type="search" value={ref ?? ''} inputmode="numeric" required />
             <button type="submit">Show</button>
           </form>
           {picked?.error && <ErrorMessage error={<ApiErrorText code={picked.error.code} message={picked.error.message} />} />}
