@@ -71,20 +71,8 @@ export async function orderForOperator({ ctx, input }: Verb<{ orderNo: string },
   };
 }
 
-interface JoinedOrderRow {
-  id: number;
-  order_no: string;
-  transaction_id: string;
-  merchant_id: number;
-  merchant_name: string;
-  status: OrderStatus;
-  items: string;
-  amount: number;
-  esim_count: number;
-  failure_reason: string | null;
-  created_at: number;
-  completed_at: number | null;
-}
+/** An order row with its merchant's name: the partner's row and three columns more. */
+type JoinedOrderRow = Parameters<typeof toOrderSummary>[0] & { id: number; merchant_id: number; merchant_name: string };
 
 function toOrder(r: JoinedOrderRow): OperatorOrder {
   return { ...toOrderSummary(r), id: Number(r.id), merchantId: Number(r.merchant_id), merchantName: r.merchant_name };
