@@ -1,9 +1,15 @@
 import type { ComponentChildren } from 'preact';
 
-// What the partner's and the operator's list pages share: how a stored time reads, the page
+// What the partner's and the operator's pages share: how a data size and a stored time read, the page
 // number in the query string, the previous/next links that keep a list's filters and a
 // table's empty row. Each side keeps its own look (classes, wording); the logic is written
 // once here.
+
+/** A data size in the plans' binary units (1 GB = 1024 MB): `500 MB`, `102.4 MB`, `1 GB`, `1.5 GB`. */
+export function formatBytes(bytes: number): string {
+  const mb = bytes / 2 ** 20;
+  return mb >= 1024 ? `${Number((mb / 1024).toFixed(2))} GB` : `${Number(mb.toFixed(1))} MB`;
+}
 
 /** A stored time (epoch ms) as people read it: `2026-12-02 23:05 UTC`; '—' for none. */
 export function formatTime(epochMs: number | null | undefined): string {

@@ -2,7 +2,7 @@ import { formatUnits } from '@esimkit/contract';
 import { findCataloguePackage } from '../../../domain/catalog/browse-packages.js';
 import { page, view } from '../../routes.js';
 import { FavouriteButton } from './catalogue.js';
-import { formatVolume } from './parts.js';
+import { formatBytes } from '../../parts/lists.js';
 
 // One plan as package/list describes it: price, data, validity, coverage and networks, its
 // top-ups, the favourite button and the way to order it (the order form of orders pages).
@@ -44,7 +44,7 @@ export const catalogueDetailRoutes = [
           <dd>{formatUnits(plan.retailPrice)}</dd>
           <dt>Data</dt>
           <dd>
-            {formatVolume(plan.volume)}
+            {formatBytes(plan.volume)}
             {daily ? ' a day' : ''}
           </dd>
           <dt>Validity</dt>
@@ -117,7 +117,7 @@ export const catalogueDetailRoutes = [
                       <th scope="row">
                         <a href={`/console/catalogue/${encodeURIComponent(t.packageCode)}`}>{t.name}</a>
                       </th>
-                      <td class="num">{formatVolume(t.volume)}</td>
+                      <td class="num">{formatBytes(t.volume)}</td>
                       <td class="num">{t.duration}</td>
                       <td class="num">{formatUnits(t.price)}</td>
                     </tr>

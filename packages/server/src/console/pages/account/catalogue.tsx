@@ -5,7 +5,8 @@ import { PostForm } from '../../components.js';
 import { safeNext } from '../../http.js';
 import { action, page, redirect, view } from '../../routes.js';
 import { CatalogueFilterForm, catalogueFilterOf, locationChoices } from './catalogue-filters.js';
-import { formatVolume, Pager, withQuery } from './parts.js';
+import { formatBytes } from '../../parts/lists.js';
+import { Pager, withQuery } from './parts.js';
 
 // The catalogue: the plans package/list sells, browsed by country or region and narrowed by
 // type, data, validity, price and words, a page at a time; favourites marked per merchant.
@@ -95,7 +96,7 @@ export const catalogueRoutes = [
                       <code>{p.packageCode}</code>
                     </th>
                     <td>{p.locationCode}</td>
-                    <td class="num">{formatVolume(p.volume)}{p.dataType !== 1 ? '/day' : ''}</td>
+                    <td class="num">{formatBytes(p.volume)}{p.dataType !== 1 ? '/day' : ''}</td>
                     <td class="num">{p.duration}</td>
                     <td class="num">{formatUnits(p.price)}</td>
                     <td class="num">{formatUnits(p.retailPrice)}</td>

@@ -47,12 +47,6 @@ export function WireTime({ text }: { text: string | null }) {
   return at ? <Time at={at} /> : <>{text ?? '—'}</>;
 }
 
-/** A data volume in bytes as people read it (1 GB = 1024³ bytes, as the vendor counts). */
-export function formatVolume(bytes: number): string {
-  const gb = bytes / 1024 ** 3;
-  if (gb >= 1) return `${Number(gb.toFixed(2))} GB`;
-  return `${Number((bytes / 1024 ** 2).toFixed(0))} MB`;
-}
 
 /** Links to the previous and next page of a list, with the filters kept. */
 export function Pager(props: { label: string; previous?: string | undefined; next?: string | undefined; previousText?: string; nextText?: string; children?: ComponentChildren }) {

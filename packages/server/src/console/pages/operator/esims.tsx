@@ -2,13 +2,12 @@ import { esimForOperator, listEsimsAcrossMerchants } from '../../../domain/esims
 import { esimStatuses } from '../../../domain/lifecycle/states.js';
 import { listMerchants } from '../../../domain/merchants/list.js';
 import { page, view } from '../../routes.js';
+import { formatBytes } from '../../parts/lists.js';
 import { CrossMerchantFilters, crossMerchantQuery, Facts, formatTime, MerchantLink, NoRows, OP_PAGE_SIZE, Pages, notFound } from './parts.js';
 
 // /console/operator/esims: every merchant's eSIMs, newest first, filtered by merchant, status
 // and part of an ICCID, esimTranNo or orderNo, and an eSIM's read-only page with its timeline.
 
-const MB = 1024 * 1024;
-const megabytes = (bytes: number) => `${(bytes / MB).toFixed(bytes % MB === 0 ? 0 : 1)} MB`;
 
 export const esimAcrossMerchantsRoutes = [
   page('/console/operator/esims', { auth: 'operator' }, async (c) => {
@@ -59,7 +58,7 @@ export const esimAcrossMerchantsRoutes = [
                     <code>{e.esimStatus}</code>
                   </td>
                   <td class="num">
-                    {megabytes(e.orderUsage)} of {megabytes(e.totalVolume)}
+                    {formatBytes(e.orderUsage)} of {formatBytes(e.totalVolume)}
                   </td>
                 </tr>
               ))}
@@ -87,7 +86,7 @@ export const esimAcrossMerchantsRoutes = [
             ['ICCID', <code>{esim.iccid}</code>],
             ['Package', <code>{esim.packageCode}</code>],
             ['Status', <code>{`${esim.esimStatus} / ${esim.smdpStatus}`}</code>],
-            ['Data used', `${megabytes(esim.orderUsage)} of ${megabytes(esim.totalVolume)}`],
+            ['Data used', `${formatBytes(esim.orderUsage)} of ${formatBytes(esim.totalVolume)}`],
             ['Expires', formatTime(esim.expiredTime)],
             ['Created', formatTime(esim.createdAt)],
           ]}

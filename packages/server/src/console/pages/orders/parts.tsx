@@ -11,10 +11,7 @@ export { formatTime } from '../../parts/lists.js';
 export const PAGE_SIZE = 25;
 
 /** Bytes as MB or GB (1024-based, as the vendor's volumes are). */
-export function formatBytes(bytes: number): string {
-  const mb = bytes / 1024 / 1024;
-  return mb >= 1024 ? `${(mb / 1024).toFixed(mb % 1024 === 0 ? 0 : 2)} GB` : `${mb.toFixed(mb % 1 === 0 ? 0 : 1)} MB`;
-}
+export { formatBytes } from '../../parts/lists.js';
 
 /** A status as a small coloured label; the class names the status (console.css colours a few). */
 export function StatusBadge({ status }: { status: string }) {

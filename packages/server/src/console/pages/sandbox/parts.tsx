@@ -96,10 +96,7 @@ export function Section(props: { id: string; title: string; stay?: boolean; chil
 }
 
 /** Bytes as MB or GB, 1024-based like the vendor's plan volumes. */
-export function formatBytes(bytes: number): string {
-  const mb = bytes / 1024 / 1024;
-  return mb >= 1024 ? `${(mb / 1024).toFixed(2)} GB` : `${mb.toFixed(mb % 1 === 0 ? 0 : 1)} MB`;
-}
+export { formatBytes } from '../../parts/lists.js';
 
 export const BYTES_PER_MB = 1024 * 1024;
 
