@@ -13,7 +13,9 @@ if (!databaseUrl) throw new Error('BENCH_DATABASE_URL is not set');
 let session: Session | undefined;
 
 try {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' });
+  // REQUEST_LOG=off|failures|all (default all) prices the console's request log.
+  const requestLog = process.env.REQUEST_LOG ? { REQUEST_LOG: process.env.REQUEST_LOG } : {};
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', ...requestLog });
   const server = await startServer({ config, logger: false, print: () => {} });
   const merchant = await createMerchant({
     ctx: server.runtime.ctx,

@@ -61,6 +61,8 @@ const EnvSchema = z.object({
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Days the console's request log keeps each merchant's API requests. */
   REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  /** Which partner requests the console's request log keeps: all, failures only, or none (docs/benchmarks.md has the cost). */
+  REQUEST_LOG: z.enum(['all', 'failures', 'off']).default('all'),
   /** How long used data takes to reach orderUsage (the live service: 2-3 h). */
   USAGE_LAG_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(0),
   /** DATA_USAGE fires when the remaining share falls to each of these. */
@@ -105,6 +107,7 @@ export interface Config {
   usageLagMs: number;
   webhookRetentionMs: number;
   requestLogRetentionMs: number;
+  requestLog: 'all' | 'failures' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -159,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     usageLagMs: e.USAGE_LAG_SECONDS * 1000,
     webhookRetentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
     requestLogRetentionMs: e.REQUEST_LOG_RETENTION_DAYS * 86_400_000,
+    requestLog: e.REQUEST_LOG,
     dataUsageThresholds: e.DATA_USAGE_THRESHOLDS.split(',')
       .map(Number)
       .sort((a, b) => b - a),

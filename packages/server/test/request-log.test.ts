@@ -97,3 +97,23 @@ describe('the request log', () => {
     expect((await logOf(merchant, { limit: 200 })).map((r) => r.id)).toEqual([before[0]!.id]);
   });
 });
+
+describe('REQUEST_LOG', () => {
+  it('failures: keeps only the refused requests; off: keeps none', async () => {
+    for (const setting of ['failures', 'off'] as const) {
+      const limited = await startEsimServer({ REQUEST_LOG: setting });
+      try {
+        const who = await limited.merchant({ balance: 10_000_000 });
+        await call(limited, paths.balance, '', as(who));
+        await call(limited, esimPaths.order, { packageInfoList: [] }, as(who));
+        await limited.runtime.ctx.services.requestLog.flush();
+        const row = await merchantRow(limited, who);
+        const { balance: _b, balance_updated_at: _u, ...settings } = row;
+        const kept = await listRequests({ ctx: { ...limited.runtime.ctx, merchant: settings }, input: {} });
+        expect(kept.map((r) => [r.endpoint, r.code]), setting).toEqual(setting === 'failures' ? [['esim.order', '000105']] : []);
+      } finally {
+        await limited.close();
+      }
+    }
+  });
+});

@@ -30,6 +30,7 @@ export function registerPartnerApi(app: FastifyInstance, routes: Route[], deps: 
       const raw = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
       let merchantId: number | undefined;
       let answer: string | Buffer = '';
+      let failed = false;
       try {
         const { merchant, signatureWarning } = await authenticate(request, raw, deps);
         merchantId = merchant.id;
@@ -43,13 +44,16 @@ export function registerPartnerApi(app: FastifyInstance, routes: Route[], deps: 
       } catch (error) {
         const { body, errorCode, headers } = errorResponse(error, request);
         code = errorCode;
+        failed = true;
         answer = body;
         return sendJson(reply.headers(headers), body);
       } finally {
         const seconds = (performance.now() - started) / 1000;
         deps.metrics.observe(name, code, seconds);
-        // The merchant's request log (console): requests that named a known merchant only.
-        if (merchantId !== undefined) {
+        // The merchant's request log (console): requests that named a known merchant only,
+        // all of them or (REQUEST_LOG=failures) the refused ones.
+        const logged = deps.ctx.config.requestLog === 'all' || (deps.ctx.config.requestLog === 'failures' && failed);
+        if (merchantId !== undefined && logged) {
           deps.ctx.services.requestLog.record({
             merchantId,
             requestId: request.id,
