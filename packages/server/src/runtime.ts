@@ -100,7 +100,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     merchantChanged: () => merchants.invalidate(),
     ...(sandbox ? { sandbox } : {}),
   });
-  const replayGuard = redis ? new RedisReplayGuard(redis) : new PersistentReplayGuard(db, (error) => logger?.error({ err: error }, 'writing the replay window failed'));
+  const replayGuard = redis ? new RedisReplayGuard(redis) : new PersistentReplayGuard(db, config.signatureWindowMs * 2);
   const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(services.sequences, config.smdpAddress) }));
   runner = jobs;
   return {

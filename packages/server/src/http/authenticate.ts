@@ -105,7 +105,7 @@ async function signatureProblem(request: FastifyRequest, rawBody: Buffer, mercha
   }
 
   const replayKey = `${merchant.id}:${requestId.replaceAll('-', '').toLowerCase()}`;
-  if (!(await deps.replayGuard.firstSeen(replayKey, deps.signatureWindowMs * 2))) {
+  if (!(await deps.replayGuard.firstSeen(replayKey, deps.signatureWindowMs * 2, sentAt))) {
     return new ApiError('101001', 'Req Header:[RT-RequestID] was already used: the request is a replay.');
   }
   return undefined;

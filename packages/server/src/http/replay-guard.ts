@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
-import { BufferedWriter } from '../db/buffered-writer.js';
 import type { Db } from '../db/connect.js';
+import { CLEAN_STOP } from '../db/replay-marker.js';
 
 // Remembers RT-RequestIDs of signed requests for the signature window, so a captured
-// request cannot be sent again. Without Redis: in memory, written to the database in the
-// background and read back at start, so a restart forgets none; in Redis when instances share.
+// request cannot be sent again. Without Redis: in memory, kept across restarts in the
+// database (PersistentReplayGuard); in Redis when instances share.
 export interface ReplayGuard {
-  /** True the first time a key is seen within ttlMs; false for a replay. */
-  firstSeen(key: string, ttlMs: number): Promise<boolean>;
+  /** True the first time a key is seen within ttlMs; false for a replay. `sentAt`: the request's signed timestamp (ms). */
+  firstSeen(key: string, ttlMs: number, sentAt?: number): Promise<boolean>;
 }
 
 /**
@@ -36,48 +36,60 @@ export class MemoryReplayGuard implements ReplayGuard {
     this.current.add(key);
     return true;
   }
+
+  /** Every key still remembered. */
+  keys(): string[] {
+    return [...this.previous, ...this.current];
+  }
 }
 
 /**
- * The in-memory window, kept across restarts: each new RequestID is also written to
- * seen_request_ids in the background (BufferedWriter, every 100 ms), and those still inside
- * the window are read back when the process starts. The check itself stays in memory, so a
- * signed request pays no query; a RequestID first seen in the last 100 ms before a process
- * is killed (not stopped) can be lost. docs/benchmarks.md has the cost.
+ * The in-memory window, kept across restarts at no cost per request. A normal stop writes the
+ * RequestIDs still inside their window to seen_request_ids with a mark saying the stop was
+ * clean; the next start reads them back (at its first check: the runtime opens before it
+ * migrates). A start without the mark follows a crash, whose RequestIDs are lost: until one
+ * window has passed it refuses signed requests timestamped before it started, so no request
+ * served before the crash can be replayed (a client whose clock runs behind may see 101001
+ * for that long after a crash).
  */
 export class PersistentReplayGuard implements ReplayGuard {
   private readonly memory = new MemoryReplayGuard();
-  private readonly writer: BufferedWriter<'seen_request_ids'>;
   private loaded: Promise<void> | undefined;
+  /** After a crash: signed timestamps before this are refused. */
+  private refuseSignedBefore: number | undefined;
 
+  /** `ttlMs`: how long a RequestID is remembered (twice the signature window). */
   constructor(
     private readonly db: Db,
-    onError?: (error: unknown) => void,
-  ) {
-    this.writer = new BufferedWriter(db, 'seen_request_ids', { flushMs: 100, skipConflictsOn: 'key', maxBuffered: 200_000, ...(onError ? { onError } : {}) });
+    private readonly ttlMs: number,
+  ) {}
+
+  async firstSeen(key: string, ttlMs: number, sentAt?: number): Promise<boolean> {
+    await (this.loaded ??= this.load(this.ttlMs));
+    if (this.refuseSignedBefore !== undefined && sentAt !== undefined && sentAt < this.refuseSignedBefore) return false;
+    return this.memory.check(key, ttlMs);
   }
 
-  async firstSeen(key: string, ttlMs: number): Promise<boolean> {
-    // Read back at the first check, not at start: the runtime opens before it migrates.
-    await (this.loaded ??= this.load(ttlMs));
-    if (!this.memory.check(key, ttlMs)) return false;
-    this.writer.add({ key, expires_at: Date.now() + ttlMs });
-    return true;
-  }
-
-  /** The RequestIDs still inside their window, back into memory. */
   private async load(ttlMs: number): Promise<void> {
-    const live = await this.db.kysely.selectFrom('seen_request_ids').select('key').where('expires_at', '>', Date.now()).execute();
-    for (const { key } of live) this.memory.check(key, ttlMs);
+    const startedAt = Date.now();
+    const rows = await this.db.kysely.transaction().execute(async (tx) => {
+      const found = await tx.selectFrom('seen_request_ids').select(['key', 'expires_at']).execute();
+      // Read once: the next clean stop writes them again, with the mark.
+      await tx.deleteFrom('seen_request_ids').execute();
+      return found;
+    });
+    if (!rows.some((r) => r.key === CLEAN_STOP)) this.refuseSignedBefore = startedAt;
+    for (const row of rows) if (row.key !== CLEAN_STOP && Number(row.expires_at) > startedAt) this.memory.check(row.key, ttlMs);
   }
 
-  /** Writes what is buffered now. */
-  flush(): Promise<void> {
-    return this.writer.flush();
-  }
-
-  close(): Promise<void> {
-    return this.writer.close();
+  /** A normal stop: the live RequestIDs and the clean-stop mark. */
+  async close(): Promise<void> {
+    await (this.loaded ??= this.load(this.ttlMs));
+    const expiresAt = Date.now() + this.ttlMs;
+    const rows = [...this.memory.keys(), CLEAN_STOP].map((key) => ({ key, expires_at: expiresAt }));
+    await this.db.kysely.transaction().execute(async (tx) => {
+      for (let i = 0; i < rows.length; i += 500) await tx.insertInto('seen_request_ids').values(rows.slice(i, i + 500)).onConflict((oc) => oc.column('key').doNothing()).execute();
+    });
   }
 }
 

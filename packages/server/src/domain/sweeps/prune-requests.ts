@@ -1,3 +1,4 @@
+import { CLEAN_STOP } from '../../db/replay-marker.js';
 import type { ServiceContext } from '../context.js';
 
 const BATCH = 5000;
@@ -15,8 +16,11 @@ export async function pruneRequestLog(ctx: ServiceContext): Promise<number> {
   }
 }
 
-/** RequestIDs past their replay window are forgotten (http/replay-guard.ts keeps them). */
+/**
+ * RequestIDs a clean stop kept that are past their replay window are forgotten
+ * (http/replay-guard.ts); the clean-stop mark stays for the next start to read.
+ */
 export async function pruneSeenRequestIds(ctx: ServiceContext): Promise<number> {
-  const result = await ctx.db.kysely.deleteFrom('seen_request_ids').where('expires_at', '<=', Date.now()).executeTakeFirst();
+  const result = await ctx.db.kysely.deleteFrom('seen_request_ids').where('expires_at', '<=', Date.now()).where('key', '!=', CLEAN_STOP).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
