@@ -7,7 +7,7 @@ const CHUNK_ROWS = 100;
 /**
  * Rows written in the background: buffered and inserted in one statement every `flushMs`, so
  * the request that produced a row pays no query. For records a request leaves behind but
- * does not depend on (the request log, the RequestIDs of the replay window): rows still
+ * does not depend on (the request log): rows still
  * buffered when a process is killed are lost (close() writes them on a normal stop), and a
  * buffer past `maxBuffered` drops new rows (counted in `dropped`) rather than let memory grow
  * while the database is slow.
@@ -24,8 +24,6 @@ export class BufferedWriter<T extends keyof Database & string> {
     private readonly options: {
       flushMs: number;
       maxBuffered?: number;
-      /** Rows whose key is already there are skipped (ON CONFLICT (column) DO NOTHING). */
-      skipConflictsOn?: string;
       onError?: (error: unknown) => void;
     },
   ) {}
@@ -60,10 +58,7 @@ export class BufferedWriter<T extends keyof Database & string> {
       // behind it (a p99 of 25 ms under load).
       for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
         if (i > 0) await setImmediate();
-        let insert = this.db.kysely.insertInto(this.table).values(rows.slice(i, i + CHUNK_ROWS) as never);
-        const key = this.options.skipConflictsOn;
-        if (key) insert = insert.onConflict((oc) => oc.column(key as never).doNothing());
-        await insert.execute();
+        await this.db.kysely.insertInto(this.table).values(rows.slice(i, i + CHUNK_ROWS) as never).execute();
       }
     } catch (error) {
       this.options.onError?.(error);
