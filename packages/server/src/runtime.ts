@@ -100,7 +100,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     merchantChanged: () => merchants.invalidate(),
     ...(sandbox ? { sandbox } : {}),
   });
-  const replayGuard = redis ? new RedisReplayGuard(redis) : new PersistentReplayGuard(db, config.signatureWindowMs * 2);
+  const replayGuard = redis ? new RedisReplayGuard(redis) : new PersistentReplayGuard(db, config.signatureWindowMs * 2, (error) => logger?.error({ err: error }, 'keeping the replay window at stop failed'));
   const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(services.sequences, config.smdpAddress) }));
   runner = jobs;
   return {

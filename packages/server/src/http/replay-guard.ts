@@ -62,6 +62,7 @@ export class PersistentReplayGuard implements ReplayGuard {
   constructor(
     private readonly db: Db,
     private readonly ttlMs: number,
+    private readonly onError?: (error: unknown) => void,
   ) {}
 
   async firstSeen(key: string, ttlMs: number, sentAt?: number): Promise<boolean> {
@@ -82,14 +83,23 @@ export class PersistentReplayGuard implements ReplayGuard {
     for (const row of rows) if (row.key !== CLEAN_STOP && Number(row.expires_at) > startedAt) this.memory.check(row.key, ttlMs);
   }
 
-  /** A normal stop: the live RequestIDs and the clean-stop mark. */
+  /**
+   * A normal stop: the live RequestIDs and the clean-stop mark. A process that served no
+   * signed request (an operator command) leaves the stored rows as they are. A write that
+   * fails leaves no mark, so the next start acts as after a crash: the safe side.
+   */
   async close(): Promise<void> {
-    await (this.loaded ??= this.load(this.ttlMs));
-    const expiresAt = Date.now() + this.ttlMs;
-    const rows = [...this.memory.keys(), CLEAN_STOP].map((key) => ({ key, expires_at: expiresAt }));
-    await this.db.kysely.transaction().execute(async (tx) => {
-      for (let i = 0; i < rows.length; i += 500) await tx.insertInto('seen_request_ids').values(rows.slice(i, i + 500)).onConflict((oc) => oc.column('key').doNothing()).execute();
-    });
+    if (!this.loaded) return;
+    try {
+      await this.loaded;
+      const expiresAt = Date.now() + this.ttlMs;
+      const rows = [...this.memory.keys(), CLEAN_STOP].map((key) => ({ key, expires_at: expiresAt }));
+      await this.db.kysely.transaction().execute(async (tx) => {
+        for (let i = 0; i < rows.length; i += 500) await tx.insertInto('seen_request_ids').values(rows.slice(i, i + 500)).onConflict((oc) => oc.column('key').doNothing()).execute();
+      });
+    } catch (error) {
+      this.onError?.(error);
+    }
   }
 }
 
