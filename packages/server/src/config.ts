@@ -70,6 +70,25 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\s*0?\.\d+(\s*,\s*0?\.\d+)*\s*$/, 'must be shares between 0 and 1, e.g. 0.5,0.25,0.1')
     .default('0.5,0.25,0.1'),
+  /** Base URL of the SM-DP+'s ES2+ interface (its functions are POSTed to `<url>/gsma/rsp2/es2plus/<function>`). */
+  ES2_SMDP_URL: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' }).optional(),
+  /** functionRequesterIdentifier this operator is known by at the SM-DP+. */
+  ES2_REQUESTER_ID: z.string().min(1).max(256).default('esimkit'),
+  /** Mutual TLS towards the SM-DP+: PEM files of the client certificate, its key, and the CA bundle that signed the SM-DP+'s certificate. */
+  ES2_CLIENT_CERT: z.string().min(1).optional(),
+  ES2_CLIENT_KEY: z.string().min(1).optional(),
+  ES2_CA_BUNDLE: z.string().min(1).optional(),
+  /** How long one ES2+ call may take before it counts as the SM-DP+ being unreachable. */
+  ES2_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How long an order waits (ALLOCATING, retried with backoff) for an unreachable SM-DP+ before it fails and is refunded. */
+  ES2_RETRY_FOR_SECONDS: wholeNumber(0).default(24 * 3600),
+  /** Bearer token the SM-DP+ presents on handleDownloadProgressInfo; unset: the endpoint is closed (unless mutual TLS vouches). */
+  ES2_NOTIFY_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** notificationPointId of the eUICC's later notifications, e.g. `5=ENABLE,6=DISABLE,7=DELETE` (SM-DP+ implementations differ). */
+  ES2_NOTIFICATION_POINTS: z
+    .string()
+    .regex(/^\s*\d+=(ENABLE|DISABLE|DELETE)(\s*,\s*\d+=(ENABLE|DISABLE|DELETE))*\s*$/, 'must be pairs like 5=ENABLE,6=DISABLE,7=DELETE')
+    .default('5=ENABLE,6=DISABLE,7=DELETE'),
 });
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -108,6 +127,21 @@ export interface Config {
   webhookRetentionMs: number;
   requestLogRetentionMs: number;
   requestLog: 'all' | 'failures' | 'off';
+  es2: Es2Settings;
+}
+
+/** How esimkit talks to a real SM-DP+ over GSMA ES2+ (docs/production.md). */
+export interface Es2Settings {
+  smdpUrl: string | undefined;
+  requesterId: string;
+  clientCert: string | undefined;
+  clientKey: string | undefined;
+  caBundle: string | undefined;
+  timeoutMs: number;
+  retryForMs: number;
+  notifyToken: string | undefined;
+  /** notificationPointId -> lifecycle event, for the eUICC's later notifications. */
+  notificationPoints: ReadonlyMap<number, 'ENABLE' | 'DISABLE' | 'DELETE'>;
 }
 
 export class ConfigError extends Error {
@@ -163,6 +197,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookRetentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
     requestLogRetentionMs: e.REQUEST_LOG_RETENTION_DAYS * 86_400_000,
     requestLog: e.REQUEST_LOG,
+    es2: {
+      smdpUrl: e.ES2_SMDP_URL?.replace(/\/+$/, ''),
+      requesterId: e.ES2_REQUESTER_ID,
+      clientCert: e.ES2_CLIENT_CERT,
+      clientKey: e.ES2_CLIENT_KEY,
+      caBundle: e.ES2_CA_BUNDLE,
+      timeoutMs: e.ES2_TIMEOUT_MS,
+      retryForMs: e.ES2_RETRY_FOR_SECONDS * 1000,
+      notifyToken: e.ES2_NOTIFY_TOKEN,
+      notificationPoints: new Map(
+        e.ES2_NOTIFICATION_POINTS.split(',').map((pair) => {
+          const [id, event] = pair.trim().split('=') as [string, 'ENABLE' | 'DISABLE' | 'DELETE'];
+          return [Number(id), event] as const;
+        }),
+      ),
+    },
     dataUsageThresholds: e.DATA_USAGE_THRESHOLDS.split(',')
       .map(Number)
       .sort((a, b) => b - a),

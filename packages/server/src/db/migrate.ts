@@ -12,6 +12,7 @@ import * as m0009 from './migrations/0009_request_log.js';
 import * as m0010 from './migrations/0010_favourites.js';
 import * as m0011 from './migrations/0011_merchant_disabled.js';
 import * as m0012 from './migrations/0012_replay_window.js';
+import * as m0013 from './migrations/0013_production_sources.js';
 
 // Numbered, frozen migrations, the same files for SQLite and PostgreSQL. Each receives the
 // dialect so that the few type differences stay in db/dialect.ts.
@@ -28,6 +29,7 @@ const migrations = {
   '0010_favourites': m0010,
   '0011_merchant_disabled': m0011,
   '0012_replay_window': m0012,
+  '0013_production_sources': m0013,
 };
 
 export async function migrate(db: Db): Promise<string[]> {

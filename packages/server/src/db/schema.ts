@@ -86,7 +86,13 @@ export interface PackagesTable {
   /** JSON: [{locationCode, operators: [{operatorName, networkType}]}] */
   networks: string;
   sort_order: number;
+  /** Where its profiles come from; null: the mode's default (sandbox: simulator; production: none). */
+  profile_source: ProfileSourceKind | null;
+  /** The SM-DP+'s profileType for downloadOrder, when the source is `es2plus`. */
+  es2_profile_type: string | null;
 }
+
+export type ProfileSourceKind = 'inventory' | 'es2plus' | 'simulator';
 
 export interface LocationsTable {
   code: string;
@@ -368,7 +374,74 @@ export interface MerchantFavouritesTable {
   created_at: number;
 }
 
+/**
+ * One profile an order needs from an SM-DP+ over ES2+, advanced one persisted step at a time:
+ * reserving (downloadOrder sent with call_id) -> reserved (iccid known) -> released
+ * (confirmOrder answered: matching id and address) -> allocated to esim_id; or failed;
+ * cancelling -> cancelled when its eSIM is cancelled before installation.
+ */
+export interface Es2ProfilesTable {
+  id: Generated<number>;
+  order_id: number;
+  /** 0-based position among the order's eSIMs from this source. */
+  slot: number;
+  package_code: string;
+  profile_type: string | null;
+  /** Reserve this ICCID rather than any profile of profile_type. */
+  requested_iccid: string | null;
+  /** functionCallIdentifier of the downloadOrder, kept so a retry after a crash sends the same one. */
+  call_id: string;
+  state: 'reserving' | 'reserved' | 'released' | 'failed' | 'cancelling' | 'cancelled';
+  iccid: string | null;
+  matching_id: string | null;
+  smdp_address: string | null;
+  esim_id: number | null;
+  /** The SM-DP+'s refusal (function, subject and reason codes, message). */
+  failure: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A handleDownloadProgressInfo call taken in, kept so that a replay changes nothing. */
+export interface Es2NotificationsTable {
+  call_id: string;
+  iccid: string;
+  notification_point: number;
+  status: string;
+  esim_id: number | null;
+  /** What it did: applied, ignored (not allowed now), unknown-iccid. */
+  outcome: string;
+  received_at: number;
+}
+
+/** Usage the network reported for a profile over a period. */
+export interface UsageRecordsTable {
+  record_id: string;
+  iccid: string;
+  esim_id: number | null;
+  bytes: number;
+  period_start: number;
+  period_end: number;
+  received_at: number;
+}
+
+/** A bearer token of the operator API (only its hash is kept). */
+export interface OperatorTokensTable {
+  id: Generated<number>;
+  name: string;
+  token_hash: string;
+  /** Comma-separated scopes, e.g. `merchants:read,merchants:write`, or `*`. */
+  scopes: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface Database {
+  es2_profiles: Es2ProfilesTable;
+  es2_notifications: Es2NotificationsTable;
+  usage_records: UsageRecordsTable;
+  operator_tokens: OperatorTokensTable;
   merchant_favourites: MerchantFavouritesTable;
   console_users: ConsoleUsersTable;
   console_sessions: ConsoleSessionsTable;

@@ -46,3 +46,32 @@ export interface UsageSoFar {
 export interface Network {
   carry(limits: PlanLimits, used: UsageSoFar, bytes: number): { carried: number; throttled: boolean };
 }
+
+/** Why an SM-DP+ refused an ES2+ call (its functionExecutionStatus), as the domain records it. */
+export interface SmdpRefusal {
+  function: 'downloadOrder' | 'confirmOrder' | 'cancelOrder' | 'releaseProfile';
+  status: 'Failed' | 'Expired';
+  subjectCode: string;
+  reasonCode: string;
+  message?: string | undefined;
+}
+
+/**
+ * The answer of one ES2+ call: done, refused by the SM-DP+ (final: the order fails), or the
+ * SM-DP+ could not be reached or answered nonsense (transient: the step is retried later).
+ */
+export type SmdpOutcome<T> = { ok: true; value: T } | { ok: false; refused: SmdpRefusal } | { ok: false; unreachable: string };
+
+/**
+ * A real SM-DP+ over GSMA ES2+ (SGP.22 §5.3), as the allocation steps use it. Every call
+ * carries the functionCallIdentifier the caller persisted before calling, so a retry after a
+ * crash repeats the same call.
+ */
+export interface Es2Smdp {
+  /** Reserves a profile: the given ICCID, or any available one of profileType. Answers its ICCID. */
+  downloadOrder(call: { callId: string; profileType?: string | undefined; iccid?: string | undefined; eid?: string | undefined }): Promise<SmdpOutcome<{ iccid: string }>>;
+  /** Releases it for download (releaseFlag true): the matching id and the SM-DP+ address of the activation code. */
+  confirmOrder(call: { callId: string; iccid: string; eid?: string | undefined }): Promise<SmdpOutcome<{ matchingId: string; smdpAddress: string }>>;
+  /** Ends a not-yet-downloaded order: Available returns the profile to stock, Unavailable retires it. */
+  cancelOrder(call: { callId: string; iccid: string; matchingId?: string | undefined; finalProfileStatusIndicator: 'Available' | 'Unavailable' }): Promise<SmdpOutcome<Record<string, never>>>;
+}
