@@ -10,7 +10,8 @@ import type { AnyDb, Dialect } from '../dialect.js';
 //   call, so a crash resumes at the step it stopped at and never reserves a second profile.
 // - es2_notifications: handleDownloadProgressInfo calls taken in, by functionCallIdentifier,
 //   so a replayed notification changes nothing.
-// - usage_records: usage reported by the network, idempotent by record id.
+// - usage_records: usage reported by the network, idempotent by record id. esims gets an
+//   index on iccid: the network and the SM-DP+ name a profile by ICCID alone.
 // - operator_tokens: bearer tokens of the operator API, stored as hashes, scoped, revocable.
 export async function up(db: AnyDb, dialect: Dialect): Promise<void> {
   await db.schema.alterTable('packages').addColumn('profile_source', 'text').execute();
@@ -36,6 +37,8 @@ export async function up(db: AnyDb, dialect: Dialect): Promise<void> {
     .addUniqueConstraint('es2_profiles_order_slot', ['order_id', 'slot'])
     .execute();
   await db.schema.createIndex('es2_profiles_iccid').on('es2_profiles').column('iccid').execute();
+  // Notifications and usage records from the network name a profile by ICCID alone.
+  await db.schema.createIndex('esims_iccid').on('esims').column('iccid').execute();
   await db.schema.createIndex('es2_profiles_esim').on('es2_profiles').column('esim_id').execute();
 
   await db.schema
