@@ -38,7 +38,11 @@ export async function findOwnedEsim(db: Executor, merchant: MerchantSettings, re
  * the caller then answers as for a missing eSIM.
  */
 export async function esimById(db: Executor, esimId: number): Promise<EsimRow> {
-  const esim = await db.selectFrom('esims').selectAll().where('id', '=', esimId).executeTakeFirst();
+  return foundMeanwhile(await db.selectFrom('esims').selectAll().where('id', '=', esimId).executeTakeFirst());
+}
+
+/** An eSIM re-read by id, or the 310403 a partner gets when it has gone since it was found. */
+export function foundMeanwhile(esim: EsimRow | undefined): EsimRow {
   if (!esim) throw new ApiError('310403', 'The ICCID or esimTranNo does not exist (the sandbox was reset meanwhile).');
   return esim;
 }

@@ -1,8 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Dialect } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
-import { ApiError } from '../errors.js';
-import type { EsimRow } from './find.js';
+import { foundMeanwhile, type EsimRow } from './find.js';
 
 /**
  * Reads an eSIM for a read-modify-write in the caller's transaction, locking its row on
@@ -13,7 +12,5 @@ import type { EsimRow } from './find.js';
 export async function lockEsim(tx: Transaction<Database>, dialect: Dialect, esimId: number): Promise<EsimRow> {
   let query = tx.selectFrom('esims').selectAll().where('id', '=', esimId);
   if (dialect.skipLocked) query = query.forUpdate();
-  const esim = await query.executeTakeFirst();
-  if (!esim) throw new ApiError('310403', 'The ICCID or esimTranNo does not exist (the sandbox was reset meanwhile).');
-  return esim;
+  return foundMeanwhile(await query.executeTakeFirst());
 }
