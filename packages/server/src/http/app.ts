@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { flagFile } from '../domain/catalog/countries.js';
 import type { ServiceContext } from '../domain/context.js';
 import { renderDocsPage } from './docs/page.js';
+import { registerEs2Notifications } from './es2plus-notifications.js';
 import { registerInstallPages } from './install-pages.js';
 import { answerClientError } from './client-errors.js';
 import { errorBody } from './envelope.js';
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   registerInstallPages(app, ctx);
+  registerEs2Notifications(app, ctx);
   registerConsole(app, { ctx, merchants: deps.merchants, rateLimiter: deps.rateLimiter });
 
   app.get('/healthz', async (_request, reply) => {

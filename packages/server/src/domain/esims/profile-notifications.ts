@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import type { ServiceContext } from '../context.js';
 import { applyEsimEvents } from '../lifecycle/apply.js';
 import type { Actor } from '../lifecycle/record.js';
@@ -17,17 +19,29 @@ export async function applyProfileNotifications(
   notifications: readonly ProfileNotification[],
   options: { actor: Actor; eid?: string },
 ): Promise<void> {
-  const now = ctx.clock.now();
-  await ctx.db.kysely.transaction().execute(async (tx) => {
-    const esim = await lockEsim(tx, ctx.db.dialect, esimId);
-    const installs = notifications.includes('INSTALL');
-    const goesIntoUse = esim.esim_status === 'GOT_RESOURCE' && notifications.includes('ENABLE');
-    const activates = goesIntoUse && esim.active_type === 1 && esim.activated_at === null;
-    await applyEsimEvents(tx, esim, notifications, {
-      actor: options.actor,
-      at: now,
-      set: { ...(installs && options.eid ? { eid: options.eid } : {}), ...(activates ? activationFields(esim, now) : {}) },
-    });
-  });
+  await ctx.db.kysely.transaction().execute((tx) => applyProfileNotificationsIn(tx, ctx, esimId, notifications, options));
   ctx.wakeJobs?.();
+}
+
+/**
+ * The same in the caller's transaction, for a caller that writes something with it (the ES2+
+ * notification endpoint records the notification it took in). The caller wakes the jobs.
+ */
+export async function applyProfileNotificationsIn(
+  tx: Transaction<Database>,
+  ctx: ServiceContext,
+  esimId: number,
+  notifications: readonly ProfileNotification[],
+  options: { actor: Actor; eid?: string },
+): Promise<void> {
+  const now = ctx.clock.now();
+  const esim = await lockEsim(tx, ctx.db.dialect, esimId);
+  const installs = notifications.includes('INSTALL');
+  const goesIntoUse = esim.esim_status === 'GOT_RESOURCE' && notifications.includes('ENABLE');
+  const activates = goesIntoUse && esim.active_type === 1 && esim.activated_at === null;
+  await applyEsimEvents(tx, esim, notifications, {
+    actor: options.actor,
+    at: now,
+    set: { ...(installs && options.eid ? { eid: options.eid } : {}), ...(activates ? activationFields(esim, now) : {}) },
+  });
 }
