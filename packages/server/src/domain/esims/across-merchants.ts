@@ -4,6 +4,7 @@ import type { EsimStatus } from '../lifecycle/states.js';
 import { containsPattern } from '../../lib/like.js';
 import type { ServiceContext, Verb } from '../context.js';
 import { toEsimSummary, type EsimSummary } from './search.js';
+import { countAndPage } from '../paging.js';
 
 // The operator's view of eSIMs: every merchant's, read only (console operator pages). The
 // actions on an eSIM are the partner's (their API, their console); an operator only looks.
@@ -58,16 +59,8 @@ export async function listEsimsAcrossMerchants({ ctx, input }: Verb<OperatorEsim
       sql<boolean>`(esims.iccid like ${pattern} escape '\\' or upper(esims.esim_tran_no) like ${pattern} escape '\\' or upper(orders.order_no) like ${pattern} escape '\\')`,
     );
   }
-  const [count, rows] = await Promise.all([
-    base.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow(),
-    base
-      .select(COLUMNS)
-      .orderBy('esims.id', 'desc')
-      .limit(input.pageSize)
-      .offset((input.pageNum - 1) * input.pageSize)
-      .execute(),
-  ]);
-  return { esims: rows.map(toEsim), total: Number(count.total) };
+  const { rows, total } = await countAndPage(base, input, (q) => q.select(COLUMNS).orderBy('esims.id', 'desc'));
+  return { esims: rows.map(toEsim), total };
 }
 
 export interface OperatorEsimDetail extends OperatorEsim {

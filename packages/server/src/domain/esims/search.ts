@@ -3,6 +3,7 @@ import type { EsimsTable } from '../../db/schema.js';
 import type { Verb } from '../context.js';
 import type { EsimStatus, SmdpStatus } from '../lifecycle/states.js';
 import { normaliseIccid } from './find.js';
+import { countAndPage } from '../paging.js';
 
 export interface EsimSearchInput {
   iccid?: string | undefined;
@@ -37,9 +38,8 @@ export async function searchEsims({ ctx, input }: Verb<EsimSearchInput>): Promis
   if (input.esimTranNo) base = base.where('esims.esim_tran_no', '=', input.esimTranNo.trim());
   if (input.orderNo) base = base.where('orders.order_no', '=', input.orderNo.trim());
   if (input.status) base = base.where('esims.esim_status', '=', input.status);
-  const [count, rows] = await Promise.all([
-    base.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow(),
-    base
+  const { rows, total } = await countAndPage(base, input, (q) =>
+    q
       .select([
         'esims.esim_tran_no',
         'esims.iccid',
@@ -53,12 +53,9 @@ export async function searchEsims({ ctx, input }: Verb<EsimSearchInput>): Promis
         'esims.created_at',
       ])
       .orderBy('esims.created_at', 'desc')
-      .orderBy('esims.id', 'desc')
-      .limit(input.pageSize)
-      .offset((input.pageNum - 1) * input.pageSize)
-      .execute(),
-  ]);
-  return { total: Number(count.total), esims: rows.map(toEsimSummary) };
+      .orderBy('esims.id', 'desc'),
+  );
+  return { total, esims: rows.map(toEsimSummary) };
 }
 
 /** A stored eSIM row (with its order's number) as the console reads it (the operator's view adds the merchant). */

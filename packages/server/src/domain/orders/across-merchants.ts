@@ -3,6 +3,7 @@ import type { OrderStatus } from '../../db/schema.js';
 import { containsPattern } from '../../lib/like.js';
 import type { ServiceContext, Verb } from '../context.js';
 import { toOrderSummary, type OrderSummary } from './list.js';
+import { countAndPage } from '../paging.js';
 
 // The operator's view of orders: every merchant's, read only (console operator pages).
 // Partners see their own through their merchant-scoped verbs; nothing here changes an order.
@@ -32,17 +33,8 @@ export async function listOrdersAcrossMerchants({ ctx, input }: Verb<OperatorOrd
     const pattern = containsPattern(search);
     base = base.where(sql<boolean>`(upper(orders.order_no) like ${pattern} escape '\\' or upper(orders.transaction_id) like ${pattern} escape '\\')`);
   }
-  const [count, rows] = await Promise.all([
-    base.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow(),
-    base
-      .selectAll('orders')
-      .select('merchants.name as merchant_name')
-      .orderBy('orders.id', 'desc')
-      .limit(input.pageSize)
-      .offset((input.pageNum - 1) * input.pageSize)
-      .execute(),
-  ]);
-  return { orders: rows.map(toOrder), total: Number(count.total) };
+  const { rows, total } = await countAndPage(base, input, (q) => q.selectAll('orders').select('merchants.name as merchant_name').orderBy('orders.id', 'desc'));
+  return { orders: rows.map(toOrder), total };
 }
 
 export interface OperatorOrderDetail extends OperatorOrder {

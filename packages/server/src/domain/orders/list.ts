@@ -3,6 +3,7 @@ import type { OrderStatus } from '../../db/schema.js';
 import { containsPattern } from '../../lib/like.js';
 import type { Verb } from '../context.js';
 import type { OrderItem } from './items.js';
+import { countAndPage } from '../paging.js';
 
 export interface OrderListInput {
   status?: OrderStatus | undefined;
@@ -44,17 +45,8 @@ export async function listOrders({ ctx, input }: Verb<OrderListInput>): Promise<
   // The lines are stored as JSON text; the code is matched as its whole JSON member.
   if (input.packageCode) base = base.where(sql<boolean>`items like ${`%"packageCode":${likeLiteral(JSON.stringify(input.packageCode))}%`} escape '\\'`);
   if (input.orderNo) base = base.where(sql<boolean>`upper(order_no) like ${containsPattern(input.orderNo.trim().toUpperCase())} escape '\\'`);
-  const [count, rows] = await Promise.all([
-    base.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow(),
-    base
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(input.pageSize)
-      .offset((input.pageNum - 1) * input.pageSize)
-      .execute(),
-  ]);
-  return { orders: rows.map(toOrderSummary), total: Number(count.total) };
+  const { rows, total } = await countAndPage(base, input, (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc'));
+  return { orders: rows.map(toOrderSummary), total };
 }
 
 /** One of the merchant's orders by orderNo; undefined when the merchant has none by that number. */
