@@ -8,7 +8,7 @@ import { ApiError } from '../domain/errors.js';
  * strings mean "not given" at any depth (clients send both for optional fields), unknown
  * fields are dropped, and each validation problem gets its code.
  */
-export function parseInput<E extends Endpoint>(endpoint: E, rawBody: Buffer): z.output<E['request']> {
+export function parseInput<E extends Pick<Endpoint, 'request' | 'invalidParamCode'>>(endpoint: E, rawBody: Buffer): z.output<E['request']> {
   const text = rawBody.toString('utf8');
   let body: unknown = {};
   if (text.trim() !== '') {
@@ -81,7 +81,7 @@ function explainingIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   return inner ? explainingIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue) : issue;
 }
 
-function toApiError(endpoint: Endpoint, issues: z.core.$ZodIssue[], body: unknown): ApiError {
+function toApiError(endpoint: Pick<Endpoint, 'invalidParamCode'>, issues: z.core.$ZodIssue[], body: unknown): ApiError {
   const issue = explainingIssue(issues[0]!);
   const field = fieldPath(issue.path);
   const original = valueAt(body, issue.path);
