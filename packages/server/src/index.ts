@@ -31,6 +31,8 @@ export { readInventoryFile, importInventory, inventoryLevels } from './domain/in
 export { installProfile, changeProfileOnDevice, consumeData } from './domain/sandbox/device.js';
 export { randomEid } from './sim/device.js';
 export { attachToNetwork } from './domain/usage/network-use.js';
+export { importUsageRecords, type UsageImportResult, type UsageRecordInput } from './domain/usage/records.js';
+export { readUsageCsv, type UsageCsvLine } from './domain/usage/records-csv.js';
 export { deliverSmsToDevice, sendSmsFromDevice } from './domain/esims/device-sms.js';
 export { allocateOrder } from './domain/orders/allocate.js';
 export { JobRunner } from './jobs/runner.js';

@@ -1,0 +1,45 @@
+// Checks one usage record as the network sent it, before anything is looked up or written.
+// Each bad record is rejected with its reason on its own; the others of the batch still apply.
+
+/** One usage record from the network: `bytes` carried for `iccid` over a period (epoch ms, real time). */
+export interface UsageRecordInput {
+  recordId: string;
+  iccid: string;
+  bytes: number;
+  periodStart: number;
+  periodEnd: number;
+}
+
+/** A record that passed the checks, its ICCID as stored (no trailing F). */
+export type CheckedUsageRecord = UsageRecordInput;
+
+/** How far ahead of our clock a period may end: the network's clock may run a little fast. */
+export const FUTURE_SKEW_MS = 5 * 60_000;
+
+const RECORD_ID = /^[\x21-\x7e]{1,128}$/;
+const ICCID = /^(\d{18,20})[fF]?$/;
+
+/**
+ * An ICCID as stored: 18 to 20 digits, a trailing F (field-notes §4: some systems pad the
+ * ICCID to an even number of digits with F) accepted and dropped; undefined when it is not one.
+ */
+export function storedIccid(text: unknown): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  return ICCID.exec(text)?.[1];
+}
+
+/** The record made ready to apply, or why it is rejected. `now` is real time (the network's). */
+export function checkUsageRecord(record: UsageRecordInput, now: number): { record: CheckedUsageRecord } | { reason: string } {
+  if (typeof record.recordId !== 'string' || !RECORD_ID.test(record.recordId)) {
+    return { reason: 'recordId must be 1 to 128 visible ASCII characters (no spaces)' };
+  }
+  const iccid = storedIccid(record.iccid);
+  if (iccid === undefined) return { reason: 'iccid must be 18 to 20 digits (a trailing F is allowed)' };
+  if (!Number.isSafeInteger(record.bytes) || record.bytes < 0) return { reason: 'bytes must be a whole number of bytes, 0 or more' };
+  for (const name of ['periodStart', 'periodEnd'] as const) {
+    if (!Number.isSafeInteger(record[name]) || record[name] < 0) return { reason: `${name} must be a time in epoch milliseconds` };
+  }
+  if (record.periodEnd < record.periodStart) return { reason: 'periodEnd is before periodStart' };
+  if (record.periodEnd > now + FUTURE_SKEW_MS) return { reason: 'periodEnd is in the future' };
+  return { record: { recordId: record.recordId, iccid, bytes: record.bytes, periodStart: record.periodStart, periodEnd: record.periodEnd } };
+}
