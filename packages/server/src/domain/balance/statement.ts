@@ -1,5 +1,8 @@
 import { sql } from 'kysely';
-import type { MerchantContext } from '../context.js';
+import type { MerchantSettings, ServiceContext } from '../context.js';
+
+/** The statement needs only whose it is: the merchant's own console passes its context, an operator a merchant's id. */
+type StatementContext = ServiceContext & { readonly merchant: Pick<MerchantSettings, 'id'> };
 
 export interface StatementQuery {
   /** Entries at or after this time (epoch ms), before `to` (exclusive). */
@@ -28,7 +31,7 @@ export interface StatementLine {
  * balance is the sum of the entries before it whatever the filter, and the newest line's
  * balance is what balance/query answers.
  */
-export async function ledgerStatement({ ctx, input }: { ctx: MerchantContext; input: StatementQuery }) {
+export async function ledgerStatement({ ctx, input }: { ctx: StatementContext; input: StatementQuery }) {
   const db = ctx.db.kysely;
   let range = db.selectFrom('ledger_entries').where('merchant_id', '=', ctx.merchant.id);
   if (input.from !== undefined) range = range.where('created_at', '>=', input.from);
@@ -53,7 +56,7 @@ export async function ledgerStatement({ ctx, input }: { ctx: MerchantContext; in
 }
 
 /** The sum of the merchant's entries posted before entry `id`. */
-async function sumBefore(ctx: MerchantContext, id: number): Promise<number> {
+async function sumBefore(ctx: StatementContext, id: number): Promise<number> {
   const row = await ctx.db.kysely
     .selectFrom('ledger_entries')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), sql<number>`0`).as('total'))
