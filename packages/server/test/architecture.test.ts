@@ -35,7 +35,8 @@ const inLayer = (layer: string) => files.filter((f) => f.name.startsWith(`${laye
 describe('layers import only what docs/architecture.md allows', () => {
   const rules: { layer: string; forbidden: RegExp; why: string }[] = [
     { layer: 'lib', forbidden: /^(?!node:)/, why: 'lib/ is plain helpers on Node built-ins only' },
-    { layer: 'domain', forbidden: /^(http\/|sim\/|runtime|server|fastify|ioredis|prom-client|@fastify)/, why: 'the domain knows nothing of HTTP or of the adapters' },
+    { layer: 'domain', forbidden: /^(http\/|sim\/|es2plus\/(?!wire\.ts)|runtime|server|fastify|ioredis|prom-client|@fastify)/, why: 'the domain knows nothing of HTTP or of the adapters (the ES2+ binding\'s vocabulary aside)' },
+    { layer: 'es2plus', forbidden: /^(?!node:|lib\/|domain\/ports\.ts$|es2plus\/)/, why: 'the ES2+ adapter sees only the port it implements, its wire format and Node' },
     { layer: 'sim', forbidden: /^(http\/|jobs\/|runtime|server|domain\/(?!ports\.ts))/, why: 'adapters see only the ports the domain declares' },
     { layer: 'db', forbidden: /^(http\/|sim\/|jobs\/|domain\/(?!lifecycle\/states\.ts))/, why: 'storage knows only the status types of the rows it describes' },
     { layer: 'http', forbidden: /^(sim\/|runtime|server)/, why: 'routes call domain verbs, never adapters' },

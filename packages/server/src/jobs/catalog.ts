@@ -9,6 +9,8 @@ export interface JobPayloads {
   'deliver-webhook': { eventIds: number[] };
   /** Once a minute: time-driven changes (validity warnings, daily resets, expiry) and housekeeping. */
   sweep: Record<string, never>;
+  /** Gives a profile reserved at a real SM-DP+ back (ES2+ cancelOrder): its order failed or its eSIM was cancelled. */
+  'cancel-es2-profile': { profileId: number };
 }
 
 export type JobKind = keyof JobPayloads;
@@ -19,4 +21,5 @@ export const jobKinds: Record<JobKind, string> = {
   'report-usage': 'usage reaches the API hours after it happens on the live service (USAGE_LAG_SECONDS)',
   'deliver-webhook': 'a slow or dead receiver must never slow the change that caused the event; retries follow a schedule',
   sweep: 'validity and daily allowances run out with time, not with a request',
+  'cancel-es2-profile': 'the SM-DP+ may be down when an order fails or an eSIM is cancelled; the cancelOrder must still happen, retried',
 };

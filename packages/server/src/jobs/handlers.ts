@@ -1,15 +1,16 @@
 import { allocateOrder, failOrderById } from '../domain/orders/allocate.js';
-import type { ProfileSource } from '../domain/ports.js';
+import { cancelEs2Profile } from '../domain/orders/es2-cancellation.js';
+import type { Es2Smdp, ProfileSource } from '../domain/ports.js';
 import { scheduleNextSweep, sweepJob } from '../domain/sweeps/run.js';
 import { runUsageReport } from '../domain/usage/report.js';
 import { deliverWebhooks, failDeliveries } from '../domain/webhooks/deliver.js';
 import type { JobHandlers } from './runner.js';
 
 /** The handler of every job kind in the catalogue (catalog.ts); the compiler checks both match. */
-export function jobHandlers(deps: { smdp: ProfileSource }): JobHandlers {
+export function jobHandlers(deps: { smdp: ProfileSource; es2?: Es2Smdp | undefined }): JobHandlers {
   return {
     'allocate-order': {
-      run: (ctx, payload, job) => allocateOrder(ctx, deps.smdp, payload.orderId, job),
+      run: (ctx, payload, job) => allocateOrder(ctx, deps.smdp, payload.orderId, job, deps.es2),
       // An order that cannot be allocated is failed and refunded, as a sandbox fault is.
       failed: (ctx, payload, error) => failOrderById(ctx, payload.orderId, `allocation failed: ${firstLine(error)}`),
     },
@@ -23,6 +24,7 @@ export function jobHandlers(deps: { smdp: ProfileSource }): JobHandlers {
       // The sweep schedules its successor when it ends; one that failed for good must too.
       failed: (ctx) => scheduleNextSweep(ctx),
     },
+    'cancel-es2-profile': { run: (ctx, payload) => cancelEs2Profile(ctx, deps.es2, payload.profileId) },
   };
 }
 

@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.js';
 import { randomHex } from '../lib/random.js';
 import type { JobPayloads } from './catalog.js';
 import { claimDueJobs, failJob, removeJob, retryJob, type Job } from './queue.js';
+import { RetryLater } from './retry-later.js';
 
 /** What a handler may do with the job it runs. */
 export interface RunningJob {
@@ -193,9 +194,15 @@ export class JobRunner<P = JobPayloads> {
       if (!finished) await removeJob(this.ctx.db.kysely, job, this.workerId);
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      if (error instanceof RetryLater) {
+        // Waiting, not failing: retried however many attempts it has had (the handler gives up).
+        this.ctx.log?.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, reason: error.message }, 'job waits');
+        await retryJob(this.ctx.db, job, this.workerId, error.message, backoffMs(job.attempts)).catch(() => {});
+        return;
+      }
       this.ctx.log?.warn({ err: error, jobId: job.id, kind: job.kind, attempts: job.attempts }, 'job failed');
       if (job.attempts < this.maxAttempts) {
-        await retryJob(this.ctx.db, job, this.workerId, message, Math.min(60_000, 100 * 2 ** job.attempts)).catch(() => {});
+        await retryJob(this.ctx.db, job, this.workerId, message, backoffMs(job.attempts)).catch(() => {});
         return;
       }
       await failJob(this.ctx.db, job, this.workerId, message).catch(() => {});
@@ -203,4 +210,9 @@ export class JobRunner<P = JobPayloads> {
       await handler?.failed?.(ctx, payload, message).catch((err: unknown) => this.ctx.log?.error({ err, jobId: job.id }, 'job failure handler failed'));
     }
   }
+}
+
+/** Exponential backoff from 200 ms, capped at a minute. */
+function backoffMs(attempts: number): number {
+  return Math.min(60_000, 100 * 2 ** Math.min(attempts, 20));
 }

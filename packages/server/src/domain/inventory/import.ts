@@ -47,7 +47,7 @@ export function parseInventoryCsv(text: string, defaultPackage?: string): Invent
   });
 }
 
-/** Adds profiles to the inventory of their packages (which must exist as base plans). */
+/** Adds profiles to the inventory of their packages (which must exist as base plans), the source of those without one. */
 export async function importInventory({ ctx, input }: Verb<InventoryRow[], ServiceContext>): Promise<InventoryImportResult> {
   const codes = new Map<string, string>();
   for (const reference of new Set(input.map((r) => r.packageCode))) {
@@ -66,6 +66,9 @@ export async function importInventory({ ctx, input }: Verb<InventoryRow[], Servi
         .executeTakeFirst();
       imported += Number(result.numInsertedOrUpdatedRows ?? 0);
     }
+    // A package that had no profile source now has one: this inventory (a source named
+    // before, say an SM-DP+, stays: the operator chose it).
+    await tx.updateTable('packages').set({ profile_source: 'inventory' }).where('code', 'in', [...codes.values()]).where('profile_source', 'is', null).execute();
   });
   return { imported, skipped: input.length - imported, packages: [...new Set(codes.values())] };
 }

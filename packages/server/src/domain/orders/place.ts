@@ -4,9 +4,11 @@ import { enqueueJob } from '../../jobs/queue.js';
 import type { Verb } from '../context.js';
 import { ApiError } from '../errors.js';
 import { newOrderNo } from '../identifiers.js';
-import { hasInventory, reserveProfiles } from '../inventory/reserve.js';
+import { resolveProfileSource } from '../catalog/profile-sources.js';
+import { reserveProfiles } from '../inventory/reserve.js';
 import { postLedgerEntry } from '../ledger.js';
 import { requestHash } from '../request-hash.js';
+import { planEs2Profiles } from './es2-allocation.js';
 import { packageLookup, priceOrder, type PackageInfoInput, type PackageLookup } from './items.js';
 
 export interface PlaceOrderInput {
@@ -21,10 +23,10 @@ export interface PlacedOrder {
 }
 
 /**
- * esim/order. One transaction claims the transactionId, reserves inventory profiles,
- * debits the ledger and enqueues allocation; any refusal rolls all of it back. The same
- * transactionId with the same body answers the first result again (no second charge);
- * with another body it is refused with 200008 (field-notes §8).
+ * esim/order. One transaction claims the transactionId, reserves inventory profiles (or
+ * plans them at the SM-DP+), debits the ledger and enqueues allocation; any refusal rolls
+ * all of it back. The same transactionId with the same body answers the first result again
+ * (no second charge); with another body it is refused with 200008 (field-notes §8).
  */
 export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise<PlacedOrder> {
   const lookup = packageLookup(ctx.db.kysely);
@@ -32,7 +34,7 @@ export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise
   const earlier = await findOrderByTransaction(ctx, input.transactionId);
   if (earlier) return replayOf(earlier, hash);
 
-  const { items, total, count } = await priceOrder(lookup, input.packageInfoList);
+  const { items, packages, total, count } = await priceOrder(lookup, input.packageInfoList);
   if (input.amount !== undefined && input.amount !== total) {
     throw new ApiError('200006', `Total order price amount is wrong: the packages cost ${total}, the order says ${input.amount}.`);
   }
@@ -61,8 +63,12 @@ export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise
         .executeTakeFirstOrThrow();
       const orderId = Number(order.id);
       await postLedgerEntry(tx, { merchantId: ctx.merchant.id, amount: -total, kind: 'order', reference: orderNo, now });
-      for (const item of items) {
-        if (await hasInventory(tx, item.packageCode)) await reserveProfiles(tx, ctx.db.dialect, item.packageCode, orderId, item.count);
+      // Each line's profiles: reserved from inventory now, planned at the SM-DP+, or minted by
+      // the simulator later; a package production has no source for is refused (200011).
+      for (const [index, item] of items.entries()) {
+        const source = await resolveProfileSource(ctx, tx, packages[index]!);
+        if (source.kind === 'inventory') await reserveProfiles(tx, ctx.db.dialect, item.packageCode, orderId, item.count);
+        if (source.kind === 'es2plus') await planEs2Profiles(tx, orderId, { packageCode: item.packageCode, profileType: source.profileType, count: item.count });
       }
       await enqueueJob(tx, { kind: 'allocate-order', payload: { orderId }, delayMs: delay, merchantId: ctx.merchant.id });
     });

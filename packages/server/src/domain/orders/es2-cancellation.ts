@@ -1,0 +1,93 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { enqueueJob } from '../../jobs/queue.js';
+import { RetryLater } from '../../jobs/retry-later.js';
+import type { ServiceContext } from '../context.js';
+import type { Es2Smdp, SmdpRefusal } from '../ports.js';
+
+// Giving profiles back to the SM-DP+ (ES2+ cancelOrder, SGP.22 §5.3.3) when what they were
+// reserved for is gone: an order that failed with some profiles already reserved, or an eSIM
+// cancelled before its profile was downloaded. The row moves to 'cancelling' and a
+// `cancel-es2-profile` job is enqueued in the transaction of that change, so a crash cannot
+// lose it; the job retries while the SM-DP+ is unreachable.
+//
+// finalProfileStatusIndicator is always `Available`: the profile never reached a device (an
+// order that failed, or an eSIM cancelled at GOT_RESOURCE/RELEASED), so it goes back to the
+// SM-DP+'s stock rather than being retired.
+
+/** The functionCallIdentifier of a row's cancelOrder: derived, so a retry repeats it. */
+export function cancelCallId(callId: string): string {
+  return `${callId}-cancel`;
+}
+
+/** How an SM-DP+ refusal is written on an order and on its es2_profiles row. */
+export function describeRefusal(refusal: SmdpRefusal): string {
+  const codes = [refusal.subjectCode && `subjectCode ${refusal.subjectCode}`, refusal.reasonCode && `reasonCode ${refusal.reasonCode}`].filter(Boolean).join(', ');
+  return `SM-DP+ refused ${refusal.function} (${refusal.status}${codes ? `, ${codes}` : ''})${refusal.message ? `: ${refusal.message}` : ''}`;
+}
+
+/**
+ * In the transaction that fails an order: its profiles already reserved or released at the
+ * SM-DP+ are cancelled there (jobs); a downloadOrder still unanswered is marked failed (its
+ * ICCID is unknown, so there is nothing to cancel: docs/production.md, "crash recovery").
+ */
+export async function abandonEs2Profiles(tx: Transaction<Database>, orderId: number): Promise<void> {
+  const now = Date.now();
+  const held = await tx
+    .updateTable('es2_profiles')
+    .set({ state: 'cancelling', updated_at: now })
+    .where('order_id', '=', orderId)
+    .where('state', 'in', ['reserved', 'released'])
+    .where('esim_id', 'is', null)
+    .returning('id')
+    .execute();
+  for (const row of held) await enqueueJob(tx, { kind: 'cancel-es2-profile', payload: { profileId: Number(row.id) } });
+  await tx
+    .updateTable('es2_profiles')
+    .set({ state: 'failed', failure: 'the order failed before this profile was reserved', updated_at: now })
+    .where('order_id', '=', orderId)
+    .where('state', '=', 'reserving')
+    .execute();
+}
+
+/** In esim/cancel's transaction: the eSIM's profile, when it came from an SM-DP+, goes back. */
+export async function cancelEs2ProfileOfEsim(tx: Transaction<Database>, esimId: number): Promise<void> {
+  const now = Date.now();
+  const row = await tx
+    .updateTable('es2_profiles')
+    .set({ state: 'cancelling', updated_at: now })
+    .where('esim_id', '=', esimId)
+    .where('state', '=', 'released')
+    .returning('id')
+    .executeTakeFirst();
+  if (row) await enqueueJob(tx, { kind: 'cancel-es2-profile', payload: { profileId: Number(row.id) } });
+}
+
+/**
+ * The `cancel-es2-profile` job: cancelOrder(Available), then the row is 'cancelled'. A refusal
+ * (say the profile was downloaded meanwhile) is final: the row is 'failed' with the refusal,
+ * logged for the operator. Unreachable: retried for ES2_RETRY_FOR_SECONDS from when the
+ * cancellation was asked, then the job fails (visible in /metrics) and the row stays
+ * 'cancelling'.
+ */
+export async function cancelEs2Profile(ctx: ServiceContext, smdp: Es2Smdp | undefined, profileId: number): Promise<void> {
+  const row = await ctx.db.kysely.selectFrom('es2_profiles').selectAll().where('id', '=', profileId).executeTakeFirst();
+  if (!row || row.state !== 'cancelling' || row.iccid === null) return;
+  const outcome = smdp
+    ? await smdp.cancelOrder({ callId: cancelCallId(row.call_id), iccid: row.iccid, matchingId: row.matching_id ?? undefined, finalProfileStatusIndicator: 'Available' })
+    : ({ ok: false, unreachable: 'ES2_SMDP_URL is not set' } as const);
+  // es2_profiles times are real time (es2-allocation.ts); the deadline counts from when the cancel was asked.
+  const now = Date.now();
+  if (outcome.ok) {
+    await ctx.db.kysely.updateTable('es2_profiles').set({ state: 'cancelled', updated_at: now }).where('id', '=', row.id).where('state', '=', 'cancelling').execute();
+    return;
+  }
+  if ('refused' in outcome) {
+    const failure = describeRefusal(outcome.refused);
+    ctx.log?.warn({ iccid: row.iccid, orderId: row.order_id, failure }, 'the SM-DP+ refused to cancel a profile');
+    await ctx.db.kysely.updateTable('es2_profiles').set({ state: 'failed', failure, updated_at: now }).where('id', '=', row.id).where('state', '=', 'cancelling').execute();
+    return;
+  }
+  if (now - Number(row.updated_at) < ctx.config.es2.retryForMs) throw new RetryLater(`SM-DP+ unreachable: ${outcome.unreachable}`);
+  throw new Error(`gave up cancelling profile ${row.iccid}: SM-DP+ unreachable for ${Math.round((now - Number(row.updated_at)) / 1000)} s: ${outcome.unreachable}`);
+}
