@@ -7,6 +7,7 @@ import { registerInventoryCommands } from './commands/inventory.js';
 import { registerOperatorCommands } from './commands/operator.js';
 import { registerPartnerCommands } from './commands/partner.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
+import { registerUsageCommands } from './commands/usage.js';
 import { registerUserCommands } from './commands/users.js';
 
 const program = new Command()
@@ -42,6 +43,7 @@ program
 
 registerOperatorCommands(program);
 registerInventoryCommands(program);
+registerUsageCommands(program);
 registerPartnerCommands(program);
 registerSandboxCommands(program);
 registerUserCommands(program);

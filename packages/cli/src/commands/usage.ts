@@ -1,0 +1,86 @@
+import { access, constants } from 'node:fs/promises';
+import { importUsageRecords, readUsageCsv, type ServiceContext, type UsageRecordInput } from '@esimkit/server';
+import type { Command } from 'commander';
+import { withExamples } from '../help.js';
+import { fail, printJson } from '../output.js';
+import { withContext } from '../with-context.js';
+
+/** Records handed to the domain at once (it applies them a transaction per 500). */
+const CHUNK = 500;
+/** Rejected lines printed without --json; the rest are counted. */
+const SHOWN = 100;
+/** Exit code when the file was imported but some lines were rejected (1 is "nothing imported"). */
+export const SOME_REJECTED_EXIT = 3;
+
+interface RejectedLine {
+  line: number;
+  recordId: string;
+  reason: string;
+}
+
+interface FileSummary {
+  accepted: number;
+  duplicates: number;
+  rejected: RejectedLine[];
+}
+
+/** Operator command for usage the network reports: docs/usage-records.md. */
+export function registerUsageCommands(program: Command): void {
+  const usage = withExamples(
+    program.command('usage').description('usage records from the network'),
+    'esimkit usage import usage.csv',
+  );
+  withExamples(
+    usage.command('import <file>'),
+    'esimkit usage import usage.csv          # header: record_id,iccid,bytes,period_start,period_end',
+    'esimkit usage import usage.csv --json   # again: every record a duplicate',
+  )
+    .description('apply usage records from a CSV (record_id, iccid, bytes, period_start, period_end); a record id already imported changes nothing')
+    .option('--json', 'print JSON')
+    .action(async (file: string, options: { json?: boolean }) => {
+      await access(file, constants.R_OK).catch((error: Error) => fail(`cannot import ${file}: ${error.message}`));
+      const summary = await withContext((ctx) => importUsageFile(ctx, file)).catch((error: Error) => fail(`cannot import ${file}: ${error.message}`));
+      if (options.json) printJson(summary);
+      else printSummary(file, summary);
+      if (summary.rejected.length > 0) process.exitCode = SOME_REJECTED_EXIT;
+    });
+}
+
+/**
+ * Streams the file into importUsageRecords a chunk at a time, and names each rejected line.
+ * A chunk never holds one record id twice (a repeat starts the next chunk), so each rejection
+ * the domain answers by record id belongs to exactly one line.
+ */
+async function importUsageFile(ctx: ServiceContext, file: string): Promise<FileSummary> {
+  const summary: FileSummary = { accepted: 0, duplicates: 0, rejected: [] };
+  let chunk = new Map<string, { line: number; record: UsageRecordInput }>();
+  const flush = async () => {
+    if (chunk.size === 0) return;
+    const result = await importUsageRecords(ctx, [...chunk.values()].map((c) => c.record));
+    summary.accepted += result.accepted;
+    summary.duplicates += result.duplicates;
+    for (const { recordId, reason } of result.rejected) summary.rejected.push({ line: chunk.get(recordId)?.line ?? 0, recordId, reason });
+    chunk = new Map();
+  };
+  for await (const item of readUsageCsv(file)) {
+    if ('problem' in item) {
+      summary.rejected.push({ line: item.line, recordId: item.recordId, reason: item.problem });
+      continue;
+    }
+    if (chunk.has(item.record.recordId) || chunk.size >= CHUNK) await flush();
+    chunk.set(item.record.recordId, item);
+  }
+  await flush();
+  summary.rejected.sort((a, b) => a.line - b.line);
+  return summary;
+}
+
+function printSummary(file: string, summary: FileSummary): void {
+  const count = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  const out = [
+    `${file}: ${count(summary.accepted, 'record')} accepted, ${count(summary.duplicates, 'duplicate')}, ${summary.rejected.length.toLocaleString('en-US')} rejected.`,
+  ];
+  for (const r of summary.rejected.slice(0, SHOWN)) out.push(`  line ${r.line}${r.recordId ? ` (${r.recordId})` : ''}: ${r.reason}`);
+  if (summary.rejected.length > SHOWN) out.push(`  ... and ${(summary.rejected.length - SHOWN).toLocaleString('en-US')} more (--json lists them all)`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
