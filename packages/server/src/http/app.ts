@@ -13,6 +13,7 @@ import type { MerchantCache } from './merchant-cache.js';
 import { jobCounts } from '../jobs/queue.js';
 import { registerConsole } from '../console/index.js';
 import { Metrics, metricsGate } from './metrics.js';
+import { registerOperatorApi } from './operator-api/index.js';
 import { registerPartnerApi, sendJson } from './partner-api.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { ReplayGuard } from './replay-guard.js';
@@ -90,6 +91,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     replayGuard: deps.replayGuard,
     signatureWindowMs: ctx.config.signatureWindowMs,
   });
+
+  registerOperatorApi(app, { ctx, rateLimiter: deps.rateLimiter, version: deps.version });
 
   // Built on first use: the public URL is final only once the server listens (PORT=0).
   let openApi: Record<string, unknown> | undefined;
