@@ -43,8 +43,9 @@ program
 
 registerOperatorCommands(program);
 registerInventoryCommands(program);
-registerUsageCommands(program);
 registerPartnerCommands(program);
+// After the partner commands: `usage import` joins the partner's `usage <esimTranNo...>`.
+registerUsageCommands(program);
 registerSandboxCommands(program);
 registerUserCommands(program);
 

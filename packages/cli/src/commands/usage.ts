@@ -24,12 +24,16 @@ interface FileSummary {
   rejected: RejectedLine[];
 }
 
-/** Operator command for usage the network reports: docs/usage-records.md. */
+/**
+ * Operator command for usage the network reports: docs/usage-records.md. `esimkit usage
+ * <esimTranNo...>` is the partner's usage query (commands/partner.ts), so `import` joins that
+ * command as its subcommand (an esimTranNo is digits, never "import"); register this after
+ * the partner commands. Options after `import FILE` that the partner command also has
+ * (`--json`) are parsed by it, hence optsWithGlobals.
+ */
 export function registerUsageCommands(program: Command): void {
-  const usage = withExamples(
-    program.command('usage').description('usage records from the network'),
-    'esimkit usage import usage.csv',
-  );
+  const usage =
+    program.commands.find((c) => c.name() === 'usage') ?? withExamples(program.command('usage').description('usage records from the network'), 'esimkit usage import usage.csv');
   withExamples(
     usage.command('import <file>'),
     'esimkit usage import usage.csv          # header: record_id,iccid,bytes,period_start,period_end',
@@ -37,7 +41,8 @@ export function registerUsageCommands(program: Command): void {
   )
     .description('apply usage records from a CSV (record_id, iccid, bytes, period_start, period_end); a record id already imported changes nothing')
     .option('--json', 'print JSON')
-    .action(async (file: string, options: { json?: boolean }) => {
+    .action(async function (this: Command, file: string) {
+      const options = this.optsWithGlobals<{ json?: boolean }>();
       await access(file, constants.R_OK).catch((error: Error) => fail(`cannot import ${file}: ${error.message}`));
       const summary = await withContext((ctx) => importUsageFile(ctx, file)).catch((error: Error) => fail(`cannot import ${file}: ${error.message}`));
       if (options.json) printJson(summary);
