@@ -19,6 +19,7 @@ import { jobHandlers } from './jobs/handlers.js';
 import { JobRunner } from './jobs/runner.js';
 import { RequestLogRecorder } from './domain/request-log/recorder.js';
 import { SimulatedSmdp } from './sim/smdp.js';
+import { Es2PlusClient } from './es2plus/client.js';
 import { SimulatedDevice } from './sim/device.js';
 import { SimulatedNetwork } from './sim/network.js';
 
@@ -101,7 +102,9 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     ...(sandbox ? { sandbox } : {}),
   });
   const replayGuard = redis ? new RedisReplayGuard(redis) : new PersistentReplayGuard(db, config.signatureWindowMs * 2, (error) => logger?.error({ err: error }, 'keeping the replay window at stop failed'));
-  const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(services.sequences, config.smdpAddress) }));
+  // A real SM-DP+ over ES2+ when ES2_SMDP_URL is set (docs/production.md); its PEM files are read now.
+  const es2 = config.es2.smdpUrl ? Es2PlusClient.fromSettings({ ...config.es2, smdpUrl: config.es2.smdpUrl }, config.smdpAddress) : undefined;
+  const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(services.sequences, config.smdpAddress), es2 }));
   runner = jobs;
   return {
     ctx,
@@ -116,6 +119,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     },
     async close() {
       await jobs.stop();
+      es2?.close();
       await services.requestLog.close();
       if (replayGuard instanceof PersistentReplayGuard) await replayGuard.close();
       redis?.disconnect();
