@@ -36,12 +36,17 @@ export async function applyProfileNotificationsIn(
 ): Promise<void> {
   const now = ctx.clock.now();
   const esim = await lockEsim(tx, ctx.db.dialect, esimId);
+  // The EID is bound once the profile reaches a device: installed, or downloaded (an SM-DP+
+  // reports the download to the EID on its own, before the installation); a download that
+  // fails unbinds it again.
   const installs = notifications.includes('INSTALL');
+  const failsDownload = !installs && notifications.includes('DOWNLOAD_FAILED');
+  const binds = installs || (notifications.includes('DOWNLOAD') && !failsDownload);
   const goesIntoUse = esim.esim_status === 'GOT_RESOURCE' && notifications.includes('ENABLE');
   const activates = goesIntoUse && esim.active_type === 1 && esim.activated_at === null;
   await applyEsimEvents(tx, esim, notifications, {
     actor: options.actor,
     at: now,
-    set: { ...(installs && options.eid ? { eid: options.eid } : {}), ...(activates ? activationFields(esim, now) : {}) },
+    set: { ...(binds && options.eid ? { eid: options.eid } : {}), ...(failsDownload ? { eid: '' } : {}), ...(activates ? activationFields(esim, now) : {}) },
   });
 }
