@@ -3,6 +3,7 @@ import { Command } from 'commander';
 // The package's own version (inlined by the build); importing the server's VERSION would load
 // the HTTP layer for every command.
 import manifest from '../package.json' with { type: 'json' };
+import { registerCatalogSourceCommands } from './commands/catalog-sources.js';
 import { registerInventoryCommands } from './commands/inventory.js';
 import { registerOperatorCommands } from './commands/operator.js';
 import { registerPartnerCommands } from './commands/partner.js';
@@ -42,6 +43,7 @@ program
   });
 
 registerOperatorCommands(program);
+registerCatalogSourceCommands(program);
 registerInventoryCommands(program);
 registerPartnerCommands(program);
 // After the partner commands: `usage import` joins the partner's `usage <esimTranNo...>`.

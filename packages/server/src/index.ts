@@ -28,6 +28,8 @@ export { invalidBlocklistEntries } from './domain/merchants/blocklist.js';
 export type { ServiceContext } from './domain/context.js';
 export { systemClock, type Clock } from './lib/clock.js';
 export { readInventoryFile, importInventory, inventoryLevels } from './domain/inventory/import.js';
+export { setProfileSource, listProfileSources, packagesWithoutSource, type PackageProfileSource } from './domain/catalog/profile-sources.js';
+export type { ProfileSourceKind } from './db/schema.js';
 export { installProfile, changeProfileOnDevice, consumeData } from './domain/sandbox/device.js';
 export { randomEid } from './sim/device.js';
 export { attachToNetwork } from './domain/usage/network-use.js';

@@ -1,5 +1,7 @@
 import type { Config } from './config.js';
 import { isPostgresUrl } from './db/errors.js';
+import type { ServiceContext } from './domain/context.js';
+import { listProfileSources, packagesWithoutSource } from './domain/catalog/profile-sources.js';
 
 // ESIMKIT_MODE=production with settings that only make sense in the sandbox still starts
 // (an operator may be trying it out), but says at start what to change, once per setting.
@@ -37,6 +39,30 @@ export function productionWarnings(config: Config): string[] {
   }
   if (config.webhookAllowPrivate) {
     warnings.push('WEBHOOK_ALLOW_PRIVATE is on: partners can point webhooks at loopback and private network addresses of this host');
+  }
+  return warnings;
+}
+
+/** Packages named in a start-up warning; the rest are counted (`esimkit catalog sources --missing` lists them all). */
+const NAMED_PACKAGES = 20;
+
+/**
+ * Production, once the catalogue is there: the packages partners cannot order for want of a
+ * profile source (200011), and ES2+ packages while ES2_SMDP_URL is unset.
+ */
+export async function profileSourceWarnings(ctx: ServiceContext): Promise<string[]> {
+  if (ctx.config.mode !== 'production') return [];
+  const warnings: string[] = [];
+  const missing = await packagesWithoutSource(ctx);
+  if (missing.length) {
+    const named = missing.slice(0, NAMED_PACKAGES).join(', ') + (missing.length > NAMED_PACKAGES ? ` and ${missing.length - NAMED_PACKAGES} more` : '');
+    warnings.push(
+      `${missing.length} package${missing.length === 1 ? ' has' : 's have'} no profile source and cannot be ordered (200011): ${named}; name one with \`esimkit catalog source <code> --source es2plus --profile-type <type>\` or import inventory (\`esimkit catalog sources --missing\` lists them)`,
+    );
+  }
+  if (!ctx.config.es2.smdpUrl) {
+    const es2 = (await listProfileSources(ctx)).filter((p) => p.source === 'es2plus');
+    if (es2.length) warnings.push(`ES2_SMDP_URL is unset: ${es2.length} package${es2.length === 1 ? '' : 's'} served over ES2+ cannot be ordered (200011): ${es2.slice(0, NAMED_PACKAGES).map((p) => p.packageCode).join(', ')}`);
   }
   return warnings;
 }

@@ -6,7 +6,7 @@ import { scheduleNextSweep } from './domain/sweeps/run.js';
 import { demoLoginToken } from './domain/console-users/demo-user.js';
 import type { Clock } from './lib/clock.js';
 import { asDatabaseError } from './db/errors.js';
-import { productionWarnings } from './production-warnings.js';
+import { productionWarnings, profileSourceWarnings } from './production-warnings.js';
 import { ensureDemoMerchant, openRuntime, prepareDatabase, type Runtime } from './runtime.js';
 import { VERSION } from './version.js';
 
@@ -48,6 +48,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   try {
     const { seeded } = await prepareDatabase(runtime.ctx);
     if (seeded) print(`Catalogue seeded with ${seeded} packages.`);
+    for (const warning of await profileSourceWarnings(runtime.ctx)) warn(warning);
     const demo = await ensureDemoMerchant(runtime.ctx);
     if (demo) {
       print(`Demo merchant ${demo.created ? 'created' : 'ready'} (sandbox mode):`);

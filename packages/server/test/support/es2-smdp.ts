@@ -119,13 +119,13 @@ export async function startTestSmdp(options: TestSmdpOptions): Promise<TestSmdp>
       const call: RecordedCall = { fn, headers: req.headers, body };
       calls.push(call);
       let behaviour = override[fn]?.(call) ?? { kind: 'default' };
-      if (behaviour.kind === 'default') behaviour = standard(call);
-      if (behaviour.kind === 'hang') return;
       if (behaviour.kind === 'lose-answer') standard(call);
+      if (behaviour.kind === 'default') behaviour = standard(call);
       if (behaviour.kind === 'destroy' || behaviour.kind === 'lose-answer') {
         req.socket.destroy();
         return;
       }
+      if (behaviour.kind !== 'answer') return; // hang: never answer
       res.writeHead(behaviour.status ?? 200, { 'content-type': 'application/json', 'x-admin-protocol': ADMIN, ...behaviour.headers });
       res.end(behaviour.body);
     });
