@@ -8,6 +8,7 @@ import { registerInventoryCommands } from './commands/inventory.js';
 import { registerOperatorCommands } from './commands/operator.js';
 import { registerPartnerCommands } from './commands/partner.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
+import { registerSmdpCommands } from './commands/smdp.js';
 import { registerUsageCommands } from './commands/usage.js';
 import { registerUserCommands } from './commands/users.js';
 
@@ -49,6 +50,7 @@ registerPartnerCommands(program);
 // After the partner commands: `usage import` joins the partner's `usage <esimTranNo...>`.
 registerUsageCommands(program);
 registerSandboxCommands(program);
+registerSmdpCommands(program);
 registerUserCommands(program);
 
 try {
