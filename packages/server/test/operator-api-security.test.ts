@@ -131,18 +131,28 @@ describe('what is stored of a token and when it was used', () => {
   });
 });
 
+/** Every path of fastify's route tree that answers `method` (printRoutes draws each node as its segment, indented under its parent). */
+function servedPaths(tree: string, method: string): string[] {
+  const stack: string[] = [];
+  const paths: string[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^((?:│ {3}| {4})*)[├└]── (.*?)(?: \(([^)]*)\))?$/.exec(line);
+    if (!match) continue;
+    const depth = match[1]!.length / 4;
+    stack[depth] = (depth > 0 ? stack[depth - 1]! : '') + match[2]!;
+    stack.length = depth + 1;
+    if (match[3]?.split(', ').includes(method)) paths.push(stack[depth]!);
+  }
+  return paths;
+}
+
 describe('the OpenAPI document', () => {
   it('lists exactly the operator routes served, each with its scope and schemas', async () => {
     const result = await call(server, op('openapi.json'), undefined, { method: 'GET' });
     expect(result.status).toBe(200);
     const doc = result.json;
     expect(doc.openapi).toBe('3.1.0');
-    const served = server.app
-      .printRoutes({ commonPrefix: false })
-      .split('\n')
-      .map((line) => /(\/api\/v1\/operator\/\S+) \(([^)]*)\)/.exec(line))
-      .filter((m): m is RegExpExecArray => m !== null && m[2]!.split(', ').includes('POST'))
-      .map((m) => m[1]!);
+    const served = servedPaths(server.app.printRoutes({ commonPrefix: false }), 'POST').filter((path) => path.startsWith('/api/v1/operator/'));
     expect(served.length).toBe(operatorRoutes.length);
     expect(Object.keys(doc.paths).sort()).toEqual([...served].sort());
     for (const route of operatorRoutes) {

@@ -68,3 +68,9 @@ export function refusal(result: CallResult): string {
   if (result.status !== expected) throw new Error(`${body.errorCode} must be HTTP ${expected}, got ${result.status}`);
   return body.errorCode;
 }
+
+/** The obj of a successful partner API answer (its success code is null or "0", per endpoint). */
+export function partnerOk(result: CallResult): any {
+  if (result.status !== 200 || result.json?.success !== true) throw new Error(`expected success, got ${result.status}: ${result.text}`);
+  return result.json.obj;
+}
