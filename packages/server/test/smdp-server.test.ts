@@ -289,6 +289,24 @@ describe('the simulated device notifies the operator', () => {
     expect(notificationsFor(iccid)[0]!.json.notificationPointStatus.statusCodeData).toMatchObject({ subjectCode: expect.any(String), reasonCode: expect.any(String) });
   });
 
+  it('takes the operator URL and token through the control API, for an operator started later', async () => {
+    const later = await startReceiver();
+    try {
+      expect((await control(smdp.url, 'operator', { url: 'ftp://x' })).status).toBe(400);
+      expect((await control(smdp.url, 'operator', { url: later.url, token: 'later-token-0123456789' })).json).toEqual({ operator: { url: later.url, token: 'set' } });
+      const { iccid } = await released();
+      await control(smdp.url, 'device/install', { iccid });
+      expect(later.received.map((r) => [r.json.iccid, r.headers.authorization])).toEqual([
+        [iccid, 'Bearer later-token-0123456789'],
+        [iccid, 'Bearer later-token-0123456789'],
+        [iccid, 'Bearer later-token-0123456789'],
+      ]);
+      expect(notificationsFor(iccid)).toEqual([]);
+    } finally {
+      await later.close();
+    }
+  });
+
   it('refuses device actions on profiles it does not hold or has not released', async () => {
     expect((await control(smdp.url, 'device/install', { iccid: '8944770000000000000' })).status).toBe(400);
     const { iccid } = expectSuccess(await es2Call(smdp.url, 'downloadOrder', { profileType: 'DEV' }));

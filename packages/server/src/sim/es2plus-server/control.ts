@@ -57,6 +57,14 @@ export async function handleControl(state: SmdpState, method: string, path: stri
       if (!Array.isArray(iccids) || iccids.some((i) => typeof i !== 'string' || !/^\d{18,20}$/.test(i) || state.store.get(i))) throw new ControlError('iccids must be new ICCIDs of 18-20 digits');
       return { profiles: state.store.add(body.profileType, count as number, iccids as string[]).map((p) => ({ ...p })) };
     }
+    case 'POST /simulator/operator': {
+      // Where notifications go can be set after the start: the operator may start later.
+      if (typeof body.url !== 'string' || !/^https?:\/\/\S+$/.test(body.url)) throw new ControlError('url must be the operator\'s http(s) base URL');
+      if (body.token !== undefined && typeof body.token !== 'string') throw new ControlError('token must be a string');
+      const current = state.device.operator;
+      state.device.operator = { url: body.url, token: body.token as string | undefined, requesterId: current?.requesterId ?? 'esimkit-smdp', timeoutMs: current?.timeoutMs ?? 10_000 };
+      return { operator: { url: body.url, token: body.token === undefined ? 'none' : 'set' } };
+    }
     case 'GET /simulator/calls':
       return { calls: state.calls };
     case 'POST /simulator/faults':
