@@ -6,6 +6,7 @@ import manifest from '../package.json' with { type: 'json' };
 import { registerCatalogSourceCommands } from './commands/catalog-sources.js';
 import { registerInventoryCommands } from './commands/inventory.js';
 import { registerOperatorCommands } from './commands/operator.js';
+import { registerOperatorTokenCommands } from './commands/operator-tokens.js';
 import { registerPartnerCommands } from './commands/partner.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerSmdpCommands } from './commands/smdp.js';
@@ -44,6 +45,7 @@ program
   });
 
 registerOperatorCommands(program);
+registerOperatorTokenCommands(program);
 registerCatalogSourceCommands(program);
 registerInventoryCommands(program);
 registerPartnerCommands(program);

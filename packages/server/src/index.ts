@@ -44,3 +44,7 @@ export { createConsoleUser, type ConsoleUser, type CreateConsoleUserInput } from
 export { ConsoleUserError } from './domain/console-users/errors.js';
 export { createLoginToken, SET_PASSWORD_TOKEN_TTL_MS } from './domain/console-users/login-tokens.js';
 export { passwordProblem } from './domain/console-users/password.js';
+export { createOperatorToken, type CreatedOperatorToken } from './domain/operator-tokens/create.js';
+export { listOperatorTokens, type OperatorTokenSummary } from './domain/operator-tokens/list.js';
+export { revokeOperatorToken } from './domain/operator-tokens/revoke.js';
+export { operatorScopes, ALL_SCOPES as ALL_OPERATOR_SCOPES, type OperatorScope } from './domain/operator-tokens/scopes.js';
