@@ -69,7 +69,10 @@ interface ServeOptions {
 const env = process.env;
 
 export function registerSmdpCommands(program: Command): void {
-  const smdp = program.command('smdp').description('the simulated SM-DP+ (GSMA ES2+), for a production-mode esimkit to talk to');
+  const smdp = withExamples(
+    program.command('smdp').description('the simulated SM-DP+ (GSMA ES2+), for a production-mode esimkit to talk to'),
+    'esimkit smdp serve --port 8443 --operator-url http://127.0.0.1:8080 --operator-token notify-token-of-at-least-16-chars',
+  );
   withExamples(
     smdp
       .command('serve')
