@@ -4,6 +4,7 @@ import { registerInventoryCommands } from '../src/commands/inventory.js';
 import { registerOperatorCommands } from '../src/commands/operator.js';
 import { registerPartnerCommands } from '../src/commands/partner.js';
 import { registerSandboxCommands } from '../src/commands/sandbox.js';
+import { registerSmdpCommands } from '../src/commands/smdp.js';
 import { registerUserCommands } from '../src/commands/users.js';
 import { runCli } from './support.js';
 
@@ -18,6 +19,7 @@ function program(): Command {
   registerInventoryCommands(root);
   registerPartnerCommands(root);
   registerSandboxCommands(root);
+  registerSmdpCommands(root);
   registerUserCommands(root);
   return root;
 }
