@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operatorScopes } from '../src/domain/operator-tokens/scopes.js';
+import { operatorErrorCodes } from '../src/http/operator-api/errors.js';
 import { operatorRoutes } from '../src/http/operator-api/index.js';
 import { revokeOperatorToken } from '../src/domain/operator-tokens/revoke.js';
 import { operatorTokenHash } from '../src/domain/operator-tokens/secret.js';
@@ -165,6 +168,13 @@ describe('the OpenAPI document', () => {
       expect(operation.responses['403']).toBeDefined();
     }
     expect(doc.components.securitySchemes.operatorToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('docs/operator-api.md describes every endpoint with its scope, every scope and every code', () => {
+    const docs = readFileSync(new URL('../../../docs/operator-api.md', import.meta.url), 'utf8');
+    for (const route of operatorRoutes) expect(docs, route.path).toContain(`**\`${pathOf(route)}\`** (\`${route.scope}\`)`.replace('** (', route.name.endsWith('.disable') ? '**, **`merchant/enable`** (' : '** ('));
+    for (const scope of Object.keys(operatorScopes)) expect(docs).toContain(`| \`${scope}\` |`);
+    for (const code of Object.keys(operatorErrorCodes)) expect(docs).toContain(`| \`${code}\` |`);
   });
 });
 
