@@ -1,5 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setProfileSource } from '../src/domain/catalog/profile-sources.js';
+import { releaseEs2Profiles } from '../src/domain/orders/es2-allocation.js';
+import { Es2PlusClient } from '../src/es2plus/client.js';
+import { RetryLater } from '../src/jobs/retry-later.js';
 import { call, startTestServer, type TestServer } from './support/harness.js';
 import { failed, iccids, startTestSmdp, type TestSmdp } from './support/es2-smdp.js';
 import { as, esimPaths, expectSuccess, newTransactionId, waitForOrder, type Merchant } from './support/orders.js';
@@ -315,6 +318,34 @@ describe('a stop in the middle of an allocation', () => {
     } finally {
       if (second) await second.close();
       else await first.close().catch(() => {});
+      await smdp.close();
+    }
+  });
+});
+
+describe('the job lease', () => {
+  it('no ES2+ call starts unless it can end before the lease does: the job asks to go on at once instead', async () => {
+    const smdp = await startTestSmdp({ stock: { [TYPE]: iccids('8981000000000', 2) } });
+    // No runner: the test runs the allocation steps itself.
+    const server = await startTestServer({ env: env(smdp, { JOB_RUNNER: 'off', ES2_TIMEOUT_MS: '1000' }) });
+    const client = new Es2PlusClient({ smdpUrl: smdp.url, requesterId: 'esimkit-test', timeoutMs: 1000, defaultSmdpAddress: 'x' });
+    try {
+      const pkg = await firstPackage(server);
+      await setProfileSource({ ctx: server.runtime.ctx, input: { packageCode: pkg.code, source: 'es2plus', profileType: TYPE } });
+      const merchant = await server.merchant({ balance: pkg.price });
+      const orderNo = await order(server, merchant, pkg.code, 1);
+      const stored = await server.runtime.ctx.db.kysely.selectFrom('orders').selectAll().where('order_no', '=', orderNo).executeTakeFirstOrThrow();
+
+      const ending = releaseEs2Profiles(server.runtime.ctx, client, stored, Date.now() + 500);
+      await expect(ending).rejects.toBeInstanceOf(RetryLater);
+      await expect(ending).rejects.toMatchObject({ delayMs: 0 });
+      expect(smdp.calls).toEqual([]);
+
+      const done = await releaseEs2Profiles(server.runtime.ctx, client, stored, Date.now() + 30_000);
+      expect(done).toMatchObject({ done: true, profiles: [{ state: 'released', iccid: '8981000000000000000' }] });
+    } finally {
+      client.close();
+      await server.close();
       await smdp.close();
     }
   });

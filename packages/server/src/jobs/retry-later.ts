@@ -7,4 +7,11 @@
  */
 export class RetryLater extends Error {
   override readonly name = 'RetryLater';
+  /** How soon; default the backoff of the job's attempts so far. */
+  constructor(
+    message: string,
+    readonly delayMs?: number,
+  ) {
+    super(message);
+  }
 }

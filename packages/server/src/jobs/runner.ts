@@ -12,6 +12,11 @@ import { RetryLater } from './retry-later.js';
 export interface RunningJob {
   attempts: number;
   /**
+   * Wall-clock time the lease ends: after it another worker may take the job over, so work
+   * made of long outside calls stops before it (persisting where it got) and asks to go on.
+   */
+  leaseUntil: number;
+  /**
    * Removes the job in the handler's own transaction, so the job is gone exactly when its
    * work commits (one commit fewer on the hot paths). Otherwise the runner removes it after
    * the handler returns.
@@ -181,6 +186,7 @@ export class JobRunner<P = JobPayloads> {
     let finished = false;
     const running: RunningJob = {
       attempts: job.attempts,
+      leaseUntil: Number(job.locked_until),
       finishIn: async (tx) => {
         await removeJob(tx, job, this.workerId);
         finished = true;
@@ -197,7 +203,7 @@ export class JobRunner<P = JobPayloads> {
       if (error instanceof RetryLater) {
         // Waiting, not failing: retried however many attempts it has had (the handler gives up).
         this.ctx.log?.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, reason: error.message }, 'job waits');
-        await retryJob(this.ctx.db, job, this.workerId, error.message, backoffMs(job.attempts)).catch(() => {});
+        await retryJob(this.ctx.db, job, this.workerId, error.message, error.delayMs ?? backoffMs(job.attempts)).catch(() => {});
         return;
       }
       this.ctx.log?.warn({ err: error, jobId: job.id, kind: job.kind, attempts: job.attempts }, 'job failed');

@@ -51,7 +51,7 @@ export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, or
     .where('esim_id', 'is', null)
     .orderBy('id')
     .execute();
-  const fromSmdp = await releaseEs2Profiles(ctx, es2, order);
+  const fromSmdp = await releaseEs2Profiles(ctx, es2, order, job?.leaseUntil);
   if (!fromSmdp.done) {
     await failOrder(ctx, order, fromSmdp.failure);
     return;

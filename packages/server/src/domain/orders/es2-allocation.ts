@@ -74,20 +74,27 @@ export type Es2Progress = { done: true; profiles: Es2ProfileRow[] } | { done: fa
  * SM-DP+ refused a step, or stayed unreachable past ES2_RETRY_FOR_SECONDS), with the reason.
  * Throws RetryLater while the SM-DP+ is unreachable within that time.
  */
-export async function releaseEs2Profiles(ctx: ServiceContext, smdp: Es2Smdp | undefined, order: Selectable<OrdersTable>): Promise<Es2Progress> {
+export async function releaseEs2Profiles(ctx: ServiceContext, smdp: Es2Smdp | undefined, order: Selectable<OrdersTable>, leaseUntil = Infinity): Promise<Es2Progress> {
   const rows = await ctx.db.kysely.selectFrom('es2_profiles').selectAll().where('order_id', '=', order.id).orderBy('slot').execute();
   // A refusal persisted by an earlier run that stopped before failing the order.
   const refused = rows.find((r) => r.state === 'failed');
   if (refused) return { done: false, failure: refused.failure ?? 'the SM-DP+ refused a profile' };
 
   const released: Es2ProfileRow[] = [];
+  // A call is not started unless it can end (ES2_TIMEOUT_MS) before the job's lease does:
+  // past it another worker could take the job and send the same step again.
+  const beforeLeaseEnds = () => {
+    if (Date.now() + ctx.config.es2.timeoutMs >= leaseUntil) throw new RetryLater('the lease ends before another ES2+ call could; going on at once', 0);
+  };
   for (let row of rows) {
     if (row.state === 'reserving') {
+      beforeLeaseEnds();
       const answer = await call(smdp, (s) => s.downloadOrder({ callId: row.call_id, profileType: row.profile_type ?? undefined, iccid: row.requested_iccid ?? undefined }));
       if (!answer.ok) return stop(ctx, order, row, answer);
       row = await advance(ctx, row, { state: 'reserved', iccid: answer.value.iccid });
     }
     if (row.state === 'reserved') {
+      beforeLeaseEnds();
       const answer = await call(smdp, (s) => s.confirmOrder({ callId: confirmCallId(row.call_id), iccid: row.iccid! }));
       if (!answer.ok) return stop(ctx, order, row, answer);
       row = await advance(ctx, row, { state: 'released', matching_id: answer.value.matchingId, smdp_address: answer.value.smdpAddress });
