@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { ChaosOptions } from './options.js';
 
 // The run's own database, fresh and thrown away after (unless --keep): a SQLite file in a
-// temporary folder, or a PostgreSQL schema of its own. The checks read it with plain SQL
+// temporary folder, or a PostgreSQL database of its own. The checks read it with plain SQL
 // through the drivers, not through esimkit's code, so a bug in esimkit cannot hide itself.
 
 export interface ChaosDatabase {
@@ -48,16 +48,24 @@ function freshSqlite(): ChaosDatabase {
 }
 
 async function freshPostgres(baseUrl: string): Promise<ChaosDatabase> {
-  const schema = `chaos_${randomBytes(5).toString('hex')}`;
-  const client = new pg.Client({ connectionString: baseUrl, options: `-c search_path=${schema}` });
-  await client.connect();
-  // esimkit's migrations create the schema; made here too so the checks never race them.
-  await client.query(`CREATE SCHEMA "${schema}"`);
+  // A database of its own, not a schema in a shared one: esimkit's migrator looks through
+  // every schema of its database at start, and fails if another one (a test run's) is
+  // dropped at that moment.
+  const name = `esimkit_chaos_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
   const url = new URL(baseUrl);
-  url.searchParams.set('schema', schema);
+  url.pathname = `/${name}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
   return {
     url: url.toString(),
-    label: `${url.host}${url.pathname} schema ${schema}`,
+    label: `${url.host}/${name}`,
     async rows<T>(sql: string, params: unknown[] = []) {
       let n = 0;
       const result = await client.query(sql.replace(/\?/g, () => `$${++n}`), params);
@@ -70,7 +78,7 @@ async function freshPostgres(baseUrl: string): Promise<ChaosDatabase> {
       const admin = new pg.Client({ connectionString: baseUrl });
       await admin.connect();
       try {
-        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await admin.end();
       }

@@ -14,7 +14,7 @@ export interface ChaosOptions {
   /** Mean seconds between two kills (each one 0.5x-1.5x of it, from the seed). */
   killEvery: number;
   seed: number;
-  /** Base URL of PostgreSQL: the run gets its own schema in that database, dropped after. */
+  /** A PostgreSQL database to connect to: the run creates a database of its own beside it, dropped after. */
   postgresUrl: string;
   redisUrl: string;
   mode: 'sandbox' | 'production';
