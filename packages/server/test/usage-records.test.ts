@@ -102,6 +102,32 @@ describe('the same bytes through sandbox consumption and through usage records',
     expect((await row(reported.esimTranNo)).network_usage).toBe(sequence.reduce((s, n) => s + n, 0));
   });
 
+  it('many small records in one call report as one call per record and as sandbox consumption do', async () => {
+    const c = client(server, merchant.accessCode);
+    const [consumed, oneByOne, inOneCall] = [await installed('JP_1_7'), await installed('JP_1_7'), await installed('JP_1_7')];
+    const volume = consumed.totalVolume as number;
+    // 45 uses of 2.3 % each: thresholds at the 22nd, 33rd and 40th, the volume at the 44th.
+    const sequence = Array.from({ length: 45 }, () => Math.floor(volume * 0.023));
+    for (const bytes of sequence) await c.ok(sb('esim/consume'), { esimTranNo: consumed.esimTranNo, bytes });
+    for (const bytes of sequence) await importUsageRecords(ctx(), [record(oneByOne, bytes)]);
+    // Interleaved with another eSIM's records, as a network's file would be.
+    const other = await installed('JP_3_15');
+    const mixed = sequence.flatMap((bytes) => [record(inOneCall, bytes), record(other, 1000)]);
+    expect(await importUsageRecords(ctx(), mixed)).toEqual({ accepted: 90, duplicates: 0, rejected: [] });
+
+    const tranNos = [consumed.esimTranNo, oneByOne.esimTranNo, inOneCall.esimTranNo];
+    const usedUp = (tranNo: string) => statusEvents(tranNo).some((e) => e.content.esimStatus === 'USED_UP');
+    await receiver.waitFor(() => tranNos.every((t) => usedUp(t) && dataUsage(t).length === 3));
+    const reports = (tranNo: string) => dataUsage(tranNo).map(({ content: { remainThreshold, orderUsage, remain } }) => ({ remainThreshold, orderUsage, remain }));
+    const expected = [0.5, 0.25, 0.1].map((remainThreshold, i) => {
+      const orderUsage = sequence[0]! * [22, 33, 40][i]!;
+      return { remainThreshold, orderUsage, remain: volume - orderUsage };
+    });
+    for (const tranNo of tranNos) expect(reports(tranNo)).toEqual(expected);
+    for (const tranNo of tranNos) expect(await queried(tranNo)).toMatchObject({ esimStatus: 'USED_UP', orderUsage: volume });
+    expect((await queried(other.esimTranNo)).orderUsage).toBe(45_000);
+  });
+
   it('a first use activates the plan, from the period it started', async () => {
     const esim = await installed('JP_1_7');
     await allocatedAgo(esim, DAY_MS);

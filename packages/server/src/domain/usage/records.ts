@@ -1,11 +1,12 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { ServiceContext } from '../context.js';
-import { activationFields, DAY_MS, isDailyPlan } from '../esims/activation.js';
 import type { EsimRow } from '../esims/find.js';
-import { LIVE_STATUSES, type EsimStatus } from '../lifecycle/states.js';
+import { lockEsim } from '../esims/lock.js';
+import type { EsimStatus } from '../lifecycle/states.js';
 import { checkUsageRecord, type CheckedUsageRecord, type UsageRecordInput } from './record-input.js';
-import { reportUsage } from './report.js';
+import { usageAfterRecord, writeUsageColumns } from './record-usage.js';
+import { reportOutcome, reportUsage } from './report.js';
 
 export type { UsageRecordInput } from './record-input.js';
 
@@ -120,11 +121,7 @@ async function importBatch(ctx: ServiceContext, records: CheckedUsageRecord[]): 
       await tx.deleteFrom('usage_records').where('record_id', 'in', gone).execute();
       for (const recordId of gone) rejected.push({ recordId, reason: 'unknown ICCID' });
     }
-    // In the order given, so an eSIM's thresholds are crossed by the records that cross them.
-    for (const { record, holder } of toApply) {
-      const esim = esims.get(holder.id);
-      if (esim) esims.set(holder.id, await applyRecord(tx, ctx, esim, record, holder.offsetMs));
-    }
+    await applyRecords(tx, ctx, esims, toApply);
     return { accepted: toApply.length - gone.length, duplicates: matched.length - toApply.length, rejected };
   });
 }
@@ -168,29 +165,34 @@ async function lockEsims(tx: Transaction<Database>, ctx: ServiceContext, ids: nu
 }
 
 /**
- * One record on its locked eSIM: the bytes join the network's count (and today's, when the
- * period ends in the eSIM's current day), a plan not yet activated starts at the record's
- * period start, and the usage is reported at once. Answers the row as this leaves it for the
- * next record of the same eSIM (its statuses may be stale: a report can only move IN_USE to
- * USED_UP, which activation does not care about).
+ * Counts and reports each record on its locked eSIM, in the order given, so an eSIM's
+ * thresholds are crossed by the records that cross them, exactly as reportUsage would one
+ * record at a time. Most records only raise the counts and orderUsage: those are kept in
+ * memory and written once per eSIM at the end (a few statements per batch, not per record).
+ * A record that reaches a DATA_USAGE threshold or uses the volume up is reported by
+ * reportUsage itself, the eSIM's counts written first and its row read back after.
  */
-async function applyRecord(tx: Transaction<Database>, ctx: ServiceContext, esim: EsimRow, record: CheckedUsageRecord, offsetMs: number): Promise<EsimRow> {
-  if (record.bytes === 0) return esim;
-  const now = new Date(ctx.clock.now().getTime() + offsetMs);
-  const periodStart = record.periodStart + offsetMs;
-  const periodEnd = record.periodEnd + offsetMs;
-  const activation: Partial<ReturnType<typeof activationFields>> =
-    esim.activated_at === null && (LIVE_STATUSES as readonly string[]).includes(esim.esim_status)
-      ? activationFields(esim, new Date(Math.min(Math.max(periodStart, esim.created_at), now.getTime())))
-      : {};
-  const resetAt = activation.daily_reset_at ?? esim.daily_reset_at;
-  const countsToday = !isDailyPlan(esim) || (resetAt !== null && periodEnd >= resetAt - DAY_MS && periodEnd < resetAt);
-  const changes = {
-    network_usage: esim.network_usage + record.bytes,
-    daily_usage: esim.daily_usage + (countsToday ? record.bytes : 0),
-    ...activation,
-  };
-  await tx.updateTable('esims').set(changes).where('id', '=', esim.id).execute();
-  await reportUsage(tx, ctx, esim.id, changes.network_usage, now);
-  return { ...esim, ...changes };
+async function applyRecords(tx: Transaction<Database>, ctx: ServiceContext, esims: Map<number, EsimRow>, records: readonly Matched[]): Promise<void> {
+  const thresholds = ctx.config.dataUsageThresholds;
+  const unwritten = new Set<number>();
+  for (const { record, holder } of records) {
+    const esim = esims.get(holder.id);
+    if (!esim || record.bytes === 0) continue;
+    const now = new Date(ctx.clock.now().getTime() + holder.offsetMs);
+    const used = usageAfterRecord(esim, record, holder.offsetMs, now);
+    const report = reportOutcome(used, used.network_usage, thresholds);
+    if (report.unchanged || report.quiet) {
+      esims.set(holder.id, report.unchanged ? used : { ...used, order_usage: report.usage, usage_updated_at: now.getTime() });
+      unwritten.add(holder.id);
+    } else {
+      await writeUsageColumns(tx, [used]);
+      await reportUsage(tx, ctx, holder.id, used.network_usage, now);
+      esims.set(holder.id, await lockEsim(tx, ctx.db.dialect, holder.id));
+      unwritten.delete(holder.id);
+    }
+  }
+  await writeUsageColumns(
+    tx,
+    [...unwritten].map((id) => esims.get(id)!),
+  );
 }

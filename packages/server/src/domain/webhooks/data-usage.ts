@@ -16,11 +16,9 @@ export async function announceDataUsage(
   at: Date,
 ): Promise<number[]> {
   const sent = JSON.parse(esim.usage_alerts_sent) as number[];
-  if (esim.data_type !== 1 || esim.total_volume <= 0) return sent;
-  const remain = Math.max(0, esim.total_volume - usage);
-  const share = remain / esim.total_volume;
-  const due = thresholds.filter((t) => share <= t && !sent.includes(t)).sort((a, b) => b - a);
+  const due = dueThresholds(esim, usage, thresholds);
   if (due.length === 0) return sent;
+  const remain = Math.max(0, esim.total_volume - usage);
   const order = await tx.selectFrom('orders').select(['order_no', 'transaction_id']).where('id', '=', esim.order_id).executeTakeFirstOrThrow();
   await emitWebhooks(
     tx,
@@ -42,4 +40,12 @@ export async function announceDataUsage(
     })),
   );
   return [...sent, ...due];
+}
+
+/** The thresholds a total-data plan's usage reaches that were not announced yet, largest first. */
+export function dueThresholds(esim: Pick<EsimRow, 'total_volume' | 'data_type' | 'usage_alerts_sent'>, usage: number, thresholds: readonly number[]): number[] {
+  if (esim.data_type !== 1 || esim.total_volume <= 0) return [];
+  const sent = JSON.parse(esim.usage_alerts_sent) as number[];
+  const share = Math.max(0, esim.total_volume - usage) / esim.total_volume;
+  return thresholds.filter((t) => share <= t && !sent.includes(t)).sort((a, b) => b - a);
 }
