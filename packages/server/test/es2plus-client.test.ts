@@ -166,6 +166,10 @@ describe('mutual TLS', () => {
     expect(secure.calls.length).toBe(before);
   });
 
+  it('a PEM file that cannot be read stops the client being made, naming the setting', () => {
+    expect(() => Es2PlusClient.fromSettings({ smdpUrl: secure.url, requesterId: 'r', timeoutMs: 1000, clientCert: `${certs.dir}/missing.pem` }, 'x')).toThrow(/^ES2_CLIENT_CERT: cannot read .*missing\.pem/);
+  });
+
   it('an SM-DP+ whose certificate the CA bundle does not vouch for is not talked to', async () => {
     const before = secure.calls.length;
     const wrongCa = Es2PlusClient.fromSettings(

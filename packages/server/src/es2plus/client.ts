@@ -44,12 +44,19 @@ export class Es2PlusClient implements Es2Smdp {
 
   /** A client from the ES2_* settings, reading the PEM files once (a missing file fails the start). */
   static fromSettings(settings: { smdpUrl: string; requesterId: string; timeoutMs: number; clientCert?: string | undefined; clientKey?: string | undefined; caBundle?: string | undefined }, defaultSmdpAddress: string): Es2PlusClient {
-    const read = (path: string | undefined) => (path === undefined ? undefined : readFileSync(path, 'utf8'));
+    const read = (setting: string, path: string | undefined) => {
+      if (path === undefined) return undefined;
+      try {
+        return readFileSync(path, 'utf8');
+      } catch (error) {
+        throw new Error(`${setting}: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
     return new Es2PlusClient({
       smdpUrl: settings.smdpUrl,
       requesterId: settings.requesterId,
       timeoutMs: settings.timeoutMs,
-      tls: { cert: read(settings.clientCert), key: read(settings.clientKey), ca: read(settings.caBundle) },
+      tls: { cert: read('ES2_CLIENT_CERT', settings.clientCert), key: read('ES2_CLIENT_KEY', settings.clientKey), ca: read('ES2_CA_BUNDLE', settings.caBundle) },
       defaultSmdpAddress,
     });
   }
