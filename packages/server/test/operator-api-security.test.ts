@@ -4,7 +4,7 @@ import { operatorScopes } from '../src/domain/operator-tokens/scopes.js';
 import { operatorErrorCodes } from '../src/http/operator-api/errors.js';
 import { operatorRoutes } from '../src/http/operator-api/index.js';
 import { revokeOperatorToken } from '../src/domain/operator-tokens/revoke.js';
-import { operatorTokenHash } from '../src/domain/operator-tokens/secret.js';
+import { newOperatorToken, operatorTokenHash } from '../src/domain/operator-tokens/secret.js';
 import { call, startTestServer, type TestServer } from './support/harness.js';
 import { op, opCall, opCall as opCallFrom, ok, operatorToken, refusal, type OpCallOptions } from './support/operator.js';
 
@@ -83,6 +83,17 @@ describe('every operator route refuses callers without a valid token of its scop
 
       expect(await stateOfTheWorld()).toEqual(before);
     });
+  });
+});
+
+describe('a token of nothing', () => {
+  it('is refused by every route (800103); creating one is refused', async () => {
+    // createOperatorToken refuses an empty scope list, so the row is written as a bad import would.
+    const nothing = newOperatorToken();
+    await server.runtime.ctx.db.kysely.insertInto('operator_tokens').values({ name: 'nothing', token_hash: operatorTokenHash(nothing), scopes: '', created_at: Date.now(), last_used_at: null, revoked_at: null }).execute();
+    for (const route of operatorRoutes) expect(refusal(await opCall(server, pathOf(route), {}, nothing, { from: '127.0.3.1' })), route.name).toBe('800103');
+    await expect(operatorToken(server, [], 'empty')).rejects.toThrow('needs scopes');
+    await expect(operatorToken(server, [' ', ''], 'blank')).rejects.toThrow('needs scopes');
   });
 });
 
