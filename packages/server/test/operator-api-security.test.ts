@@ -160,6 +160,15 @@ function servedPaths(tree: string, method: string): string[] {
   return paths;
 }
 
+describe('metrics', () => {
+  it('counts operator requests by endpoint and code, refusals included', async () => {
+    ok(await opCall(server, 'merchant/list', {}, all));
+    const metrics = await call(server, '/metrics', undefined, { method: 'GET' });
+    expect(metrics.text).toMatch(/esimkit_requests_total\{endpoint="operator\.merchant\.list",code="0"\} [1-9]/);
+    expect(metrics.text).toMatch(/esimkit_requests_total\{endpoint="operator\.merchant\.list",code="800101"\} [1-9]/);
+  });
+});
+
 describe('the OpenAPI document', () => {
   it('lists exactly the operator routes served, each with its scope and schemas', async () => {
     const result = await call(server, op('openapi.json'), undefined, { method: 'GET' });

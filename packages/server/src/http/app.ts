@@ -92,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     signatureWindowMs: ctx.config.signatureWindowMs,
   });
 
-  registerOperatorApi(app, { ctx, rateLimiter: deps.rateLimiter, version: deps.version });
+  registerOperatorApi(app, { ctx, rateLimiter: deps.rateLimiter, metrics, version: deps.version });
 
   // Built on first use: the public URL is final only once the server listens (PORT=0).
   let openApi: Record<string, unknown> | undefined;
