@@ -1,8 +1,10 @@
 import { formatUnits, signaturePolicies, type SignaturePolicy } from '@esimkit/contract';
-import { createMerchant, depositFunds, importCatalog, listMerchants, migrate, readCatalogFile, verifyLedgers } from '@esimkit/server';
+import { readFile } from 'node:fs/promises';
+import { migrate, readCatalogFile, verifyLedgers } from '@esimkit/server';
 import { InvalidArgumentError, type Command } from 'commander';
 import { withExamples } from '../help.js';
 import { fail, printJson, printTable } from '../output.js';
+import { directOnly, URL_OPTION, withOperatorTarget, type RemoteOption } from '../operator-target.js';
 import { withContext } from '../with-context.js';
 
 function nonNegativeInteger(value: string): number {
@@ -30,7 +32,10 @@ function signaturePolicy(value: string): SignaturePolicy {
   return policy;
 }
 
-/** Operator commands: they work on the database named by DATABASE_URL directly. */
+/**
+ * Operator commands: they work on the database named by DATABASE_URL directly, or with --url
+ * (or ESIMKIT_OPERATOR_URL) call a remote server's operator API (operator-target.ts).
+ */
 export function registerOperatorCommands(program: Command): void {
   // `serve` is defined in main.ts (before these commands); its examples live with the other
   // operator examples.
@@ -59,12 +64,14 @@ export function registerOperatorCommands(program: Command): void {
     program.command('merchant').description('manage merchants (partner accounts)'),
     'esimkit merchant create --name "Travel App" --balance 1000000',
     'esimkit merchant list',
+    'ESIMKIT_OPERATOR_TOKEN=esk_op_... esimkit merchant list --url https://esim.example.com   # a remote server, through its operator API',
   );
   withExamples(
     merchant.command('create'),
     'esimkit merchant create --name "Travel App" --balance 1000000 --rate-limit 8 --signature required',
     'esimkit merchant create --name "Load test" --rate-limit 0 --json',
     'esimkit merchant create --name "Office only" --block-ip 203.0.113.0/24,198.51.100.7',
+    'ESIMKIT_OPERATOR_URL=https://esim.example.com ESIMKIT_OPERATOR_TOKEN=esk_op_... esimkit merchant create --name "Travel App" --balance 1000000',
   )
     .description('create a merchant and print its access code and secret key')
     .requiredOption('--name <name>', 'merchant name')
@@ -79,21 +86,19 @@ export function registerOperatorCommands(program: Command): void {
       signaturePolicy,
     )
     .option('--block-ip <list>', 'comma-separated IPs or CIDR blocks to refuse (101002)')
+    .option(...URL_OPTION)
     .option('--json', 'print JSON')
-    .action(async (options: { name: string; balance: number; rateLimit: number; burst?: number; signature?: SignaturePolicy; blockIp?: string; json?: boolean }) => {
+    .action(async (options: RemoteOption & { name: string; balance: number; rateLimit: number; burst?: number; signature?: SignaturePolicy; blockIp?: string; json?: boolean }) => {
       const blocklist = options.blockIp ? options.blockIp.split(',').map((s) => s.trim()).filter(Boolean) : [];
       // The verb checks the name and the block list (the console's form goes through it too).
-      const created = await withContext((ctx) =>
-        createMerchant({
-          ctx,
-          input: {
-            name: options.name,
-            balance: options.balance,
-            rateLimit: options.rateLimit,
-            ...(options.burst !== undefined ? { rateBurst: options.burst } : {}),
-            ...(options.signature !== undefined ? { signaturePolicy: options.signature } : {}),
-            ipBlocklist: blocklist,
-          },
+      const created = await withOperatorTarget(options, (target) =>
+        target.createMerchant({
+          name: options.name,
+          balance: options.balance,
+          rateLimit: options.rateLimit,
+          ...(options.burst !== undefined ? { rateBurst: options.burst } : {}),
+          ...(options.signature !== undefined ? { signaturePolicy: options.signature } : {}),
+          ipBlocklist: blocklist,
         }),
       );
       if (options.json) printJson(created);
@@ -103,32 +108,39 @@ export function registerOperatorCommands(program: Command): void {
     merchant.command('deposit'),
     'esimkit merchant deposit --access-code "$ESIMKIT_ACCESS_CODE" --amount 500000   # $50.00',
     'esimkit merchant deposit --access-code "$ESIMKIT_ACCESS_CODE" --amount 10000 --note "wire 2026-02" --json',
+    'ESIMKIT_OPERATOR_TOKEN=esk_op_... esimkit merchant deposit --url https://esim.example.com --access-code "$ESIMKIT_ACCESS_CODE" --amount 500000',
   )
     .description("credit a merchant's balance through the ledger")
     .requiredOption('--access-code <code>', "the merchant's access code")
     .requiredOption('--amount <units>', 'amount in 1/10,000 USD (10000 = $1.00)', nonNegativeInteger)
     .option('--note <text>', 'ledger note')
+    .option(...URL_OPTION)
     .option('--json', 'print JSON')
-    .action(async (options: { accessCode: string; amount: number; note?: string; json?: boolean }) => {
+    .action(async (options: RemoteOption & { accessCode: string; amount: number; note?: string; json?: boolean }) => {
       if (options.amount <= 0) fail('--amount must be more than 0');
       // Errors (an unknown access code) reach main, which prints them and exits 1; a
       // configuration error keeps its own exit code, 2.
-      const result = await withContext((ctx) =>
-        depositFunds({ ctx, input: { accessCode: options.accessCode, amount: options.amount, ...(options.note ? { note: options.note } : {}) } }),
+      const result = await withOperatorTarget(options, (target) =>
+        target.deposit({ accessCode: options.accessCode, amount: options.amount, ...(options.note ? { note: options.note } : {}) }),
       );
       if (options.json) printJson({ accessCode: options.accessCode, ...result });
       else process.stdout.write(`Balance of ${options.accessCode}: ${formatUnits(result.balance)} (${result.balance} units)\n`);
     });
-  withExamples(merchant.command('list'), 'esimkit merchant list', 'esimkit merchant list --json')
+  withExamples(merchant.command('list'), 'esimkit merchant list', 'esimkit merchant list --json', 'esimkit merchant list --url https://esim.example.com   # with ESIMKIT_OPERATOR_TOKEN set')
     .description('list merchants')
+    .option(...URL_OPTION)
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      const merchants = await withContext((ctx) => listMerchants({ ctx }));
+    .action(async (options: RemoteOption & { json?: boolean }) => {
+      const merchants = await withOperatorTarget(options, (target) => target.listMerchants());
       if (options.json) printJson(merchants);
       else printTable(merchants.map((m) => ({ ...m, balance: formatUnits(m.balance) })));
     });
-  withExamples(merchant.command('verify-ledger'), 'esimkit merchant verify-ledger', 'esimkit merchant verify-ledger --json   # exits 1 when a balance differs from its ledger')
-    .description("check every merchant's balance against the sum of its ledger (exit 1 on a mismatch)")
+  withExamples(
+    directOnly(merchant.command('verify-ledger'), 'it reads every ledger entry, which the operator API does not serve: run it where DATABASE_URL reaches the database'),
+    'esimkit merchant verify-ledger',
+    'esimkit merchant verify-ledger --json   # exits 1 when a balance differs from its ledger',
+  )
+    .description("check every merchant's balance against the sum of its ledger (exit 1 on a mismatch); works on DATABASE_URL only")
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const checks = await withContext((ctx) => verifyLedgers({ ctx }));
@@ -145,17 +157,21 @@ export function registerOperatorCommands(program: Command): void {
     catalog.command('import <file>'),
     'esimkit catalog import examples/catalog.csv          # a price list (CSV)',
     'esimkit catalog import examples/catalog.json --json  # a JSON package list; importing again updates in place',
+    'esimkit catalog import examples/catalog.csv --url https://esim.example.com   # with ESIMKIT_OPERATOR_TOKEN set; the file is sent whole (at most 8 MiB)',
   )
     .description('import packages from a CSV price list (the shared price list shape) or a JSON package list')
+    .option(...URL_OPTION)
     .option('--json', 'print JSON')
-    .action(async (file: string, options: { json?: boolean }) => {
+    .action(async (file: string, options: RemoteOption & { json?: boolean }) => {
+      const text = await readFile(file, 'utf8').catch((error: Error) => fail(`cannot import ${file}: ${error.message}`));
       const parsed = await readCatalogFile(file).catch((error: Error) => fail(`cannot import ${file}: ${error.message}`));
       // A CSV without rows is refused by the parser; a JSON list without items must be too,
       // or the import would succeed having done nothing.
       if (parsed.packages.length === 0) fail(`cannot import ${file}: it lists no packages`);
-      const result = await withContext(
-        (ctx) =>
-          importCatalog({ ctx, input: parsed }).catch((error: Error) => {
+      const result = await withOperatorTarget(
+        options,
+        (target) =>
+          target.importCatalog(parsed, text).catch((error: Error) => {
             throw new Error(`cannot import ${file}: ${error.message}`, { cause: error });
           }),
         { seed: false },

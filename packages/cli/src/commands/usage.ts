@@ -1,12 +1,10 @@
 import { access, constants } from 'node:fs/promises';
-import { importUsageRecords, readUsageCsv, type ServiceContext, type UsageRecordInput } from '@esimkit/server';
+import { readUsageCsv, type UsageRecordInput } from '@esimkit/server';
 import type { Command } from 'commander';
 import { withExamples } from '../help.js';
 import { fail, printJson } from '../output.js';
-import { withContext } from '../with-context.js';
+import { URL_OPTION, withOperatorTarget, type OperatorTarget, type RemoteOption } from '../operator-target.js';
 
-/** Records handed to the domain at once (it applies them a transaction per 500). */
-const CHUNK = 500;
 /** Rejected lines printed without --json; the rest are counted. */
 const SHOWN = 100;
 /** Exit code when the file was imported but some lines were rejected (1 is "nothing imported"). */
@@ -38,13 +36,15 @@ export function registerUsageCommands(program: Command): void {
     usage.command('import <file>'),
     'esimkit usage import usage.csv          # header: record_id,iccid,bytes,period_start,period_end',
     'esimkit usage import usage.csv --json   # again: every record a duplicate',
+    'esimkit usage import usage.csv --url https://esim.example.com   # with ESIMKIT_OPERATOR_TOKEN set: 5,000 records a request',
   )
     .description('apply usage records from a CSV (record_id, iccid, bytes, period_start, period_end); a record id already imported changes nothing')
+    .option(...URL_OPTION)
     .option('--json', 'print JSON')
     .action(async function (this: Command, file: string) {
-      const options = this.optsWithGlobals<{ json?: boolean }>();
+      const options = this.optsWithGlobals<RemoteOption & { json?: boolean }>();
       await access(file, constants.R_OK).catch((error: Error) => fail(`cannot import ${file}: ${error.message}`));
-      const summary = await withContext((ctx) => importUsageFile(ctx, file)).catch((error: Error) => fail(`cannot import ${file}: ${error.message}`));
+      const summary = await withOperatorTarget(options, (target) => importUsageFile(target, file)).catch((error: Error) => fail(`cannot import ${file}: ${error.message}`));
       if (options.json) printJson(summary);
       else printSummary(file, summary);
       if (summary.rejected.length > 0) process.exitCode = SOME_REJECTED_EXIT;
@@ -52,16 +52,16 @@ export function registerUsageCommands(program: Command): void {
 }
 
 /**
- * Streams the file into importUsageRecords a chunk at a time, and names each rejected line.
+ * Streams the file into the target a batch at a time (its usageBatchSize), and names each rejected line.
  * A chunk never holds one record id twice (a repeat starts the next chunk), so each rejection
  * the domain answers by record id belongs to exactly one line.
  */
-async function importUsageFile(ctx: ServiceContext, file: string): Promise<FileSummary> {
+async function importUsageFile(target: OperatorTarget, file: string): Promise<FileSummary> {
   const summary: FileSummary = { accepted: 0, duplicates: 0, rejected: [] };
   let chunk = new Map<string, { line: number; record: UsageRecordInput }>();
   const flush = async () => {
     if (chunk.size === 0) return;
-    const result = await importUsageRecords(ctx, [...chunk.values()].map((c) => c.record));
+    const result = await target.importUsageRecords([...chunk.values()].map((c) => c.record));
     summary.accepted += result.accepted;
     summary.duplicates += result.duplicates;
     for (const { recordId, reason } of result.rejected) summary.rejected.push({ line: chunk.get(recordId)?.line ?? 0, recordId, reason });
@@ -72,7 +72,7 @@ async function importUsageFile(ctx: ServiceContext, file: string): Promise<FileS
       summary.rejected.push({ line: item.line, recordId: item.recordId, reason: item.problem });
       continue;
     }
-    if (chunk.has(item.record.recordId) || chunk.size >= CHUNK) await flush();
+    if (chunk.has(item.record.recordId) || chunk.size >= target.usageBatchSize) await flush();
     chunk.set(item.record.recordId, item);
   }
   await flush();
