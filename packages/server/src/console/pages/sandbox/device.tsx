@@ -76,6 +76,14 @@ export function EsimState({ esim }: { esim: EsimItem }) {
   );
 }
 
+/** The one-click device actions, in the order the panel shows them. */
+const deviceButtons: { action: string; label: string; style?: string; confirm?: string }[] = [
+  { action: 'attach', label: 'Attach to network' },
+  { action: 'enable', label: 'Enable profile', style: 'secondary' },
+  { action: 'disable', label: 'Disable profile', style: 'secondary', confirm: 'Disable this profile on the device?' },
+  { action: 'delete', label: 'Delete profile', style: 'danger', confirm: 'Delete this profile from the device? It cannot be enabled again.' },
+];
+
 /** Every device and network action on one eSIM. */
 export function DeviceActions({ esimTranNo: esim }: { esimTranNo: string }) {
   const Hidden = () => <input type="hidden" name="esim" value={esim} />;
@@ -91,28 +99,14 @@ export function DeviceActions({ esimTranNo: esim }: { esimTranNo: string }) {
       <div class="card">
         <h3>Device</h3>
         <div class="sandbox-buttons">
-          <PostForm action="/console/sandbox/esim/attach">
-            <Hidden />
-            <button type="submit">Attach to network</button>
-          </PostForm>
-          <PostForm action="/console/sandbox/esim/enable">
-            <Hidden />
-            <button type="submit" class="secondary">
-              Enable profile
-            </button>
-          </PostForm>
-          <PostForm action="/console/sandbox/esim/disable" confirm="Disable this profile on the device?">
-            <Hidden />
-            <button type="submit" class="secondary">
-              Disable profile
-            </button>
-          </PostForm>
-          <PostForm action="/console/sandbox/esim/delete" confirm="Delete this profile from the device? It cannot be enabled again.">
-            <Hidden />
-            <button type="submit" class="danger">
-              Delete profile
-            </button>
-          </PostForm>
+          {deviceButtons.map((b) => (
+            <PostForm action={`/console/sandbox/esim/${b.action}`} {...(b.confirm ? { confirm: b.confirm } : {})}>
+              <Hidden />
+              <button type="submit" {...(b.style ? { class: b.style } : {})}>
+                {b.label}
+              </button>
+            </PostForm>
+          ))}
         </div>
       </div>
       <PostForm action="/console/sandbox/esim/consume" class="card">
