@@ -46,8 +46,8 @@ export interface LoadStats {
 // Answers that mean "try again": esimkit is busy or, after a crash, refuses requests signed
 // before it started (a retry is signed anew). 000001 is retried too, but counted as a failure.
 const RETRY_CODES = new Set(['000001', '900001', '101001', '200010']);
-// Refusals a partner may see here: the balance ran out.
-const FINAL_REFUSALS = new Set(['200007']);
+// Refusals a partner may see here: the balance or (production, inventory) the stock ran out.
+const FINAL_REFUSALS = new Set(['200007', '200011']);
 
 export class Load {
   readonly orders: PlacedOrder[] = [];

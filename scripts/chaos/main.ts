@@ -8,6 +8,7 @@ import { signedPost, type Credentials } from './client.js';
 import { freshDatabase, type ChaosDatabase } from './database.js';
 import { buildEsimkit, esimkitJson } from './esimkit.js';
 import { Instance } from './instances.js';
+import { importInventory } from './inventory.js';
 import { Killer } from './killer.js';
 import { Load, type Offer } from './load.js';
 import { parseOptions } from './options.js';
@@ -72,6 +73,8 @@ async function main(): Promise<number> {
     LOG_LEVEL: 'warn',
     ALLOCATION_DELAY_MS: String(options.allocationDelayMs),
     WEBHOOK_ALLOW_PRIVATE: 'on',
+    // Production mode seals the merchants' secrets with a key of the operator's (docs/secrets.md).
+    ...(options.mode === 'production' ? { ESIMKIT_SECRET_KEY: process.env.ESIMKIT_SECRET_KEY ?? randomBytes(32).toString('hex') } : {}),
     // Several instances share rate limits and the replay window through Redis.
     ...(options.instances > 1 ? { REDIS_URL: options.redisUrl } : {}),
   };
@@ -81,6 +84,10 @@ async function main(): Promise<number> {
     env,
   );
   const credentials: Credentials = { accessCode: created.accessCode, secretKey: created.secretKey };
+  if (options.mode === 'production') {
+    say(`importing ${options.inventory} profiles for each of ${SLUGS.join(', ')}`);
+    importInventory(SLUGS, options.inventory, logDir, env);
+  }
 
   for (let i = 0; i < options.instances; i++) {
     const instance = new Instance(i, await freePort(), { env, logDir });

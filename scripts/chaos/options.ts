@@ -20,13 +20,15 @@ export interface ChaosOptions {
   mode: 'sandbox' | 'production';
   /** Seconds the servers take to allocate an order (so that kills land between accepting and allocating). */
   allocationDelayMs: number;
+  /** Production mode: profiles imported per package (production has no simulated SM-DP+). */
+  inventory: number;
   /** Keep the database after the run (to look at it). */
   keep: boolean;
 }
 
 const USAGE = `usage: npm run chaos -- [--database sqlite|postgres] [--instances N] [--duration S]
        [--concurrency N] [--kill-every S] [--seed N] [--mode sandbox|production]
-       [--allocation-delay-ms MS] [--postgres-url URL] [--redis-url URL] [--keep]`;
+       [--allocation-delay-ms MS] [--inventory N] [--postgres-url URL] [--redis-url URL] [--keep]`;
 
 export function parseOptions(argv: string[]): ChaosOptions {
   const { values } = parseArgs({
@@ -43,6 +45,7 @@ export function parseOptions(argv: string[]): ChaosOptions {
       'allocation-delay-ms': { type: 'string', default: '300' },
       'postgres-url': { type: 'string', default: process.env.CHAOS_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
       'redis-url': { type: 'string', default: process.env.CHAOS_REDIS_URL ?? 'redis://127.0.0.1:6379' },
+      inventory: { type: 'string', default: '10000' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -75,6 +78,7 @@ export function parseOptions(argv: string[]): ChaosOptions {
     redisUrl: values['redis-url'],
     mode: mode as ChaosOptions['mode'],
     allocationDelayMs: Math.floor(positive('allocation-delay-ms', values['allocation-delay-ms'], 0)),
+    inventory: Math.floor(positive('inventory', values.inventory)),
     keep: values.keep,
   };
   if (problems.length > 0) {
