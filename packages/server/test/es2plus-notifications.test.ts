@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, type TestServer } from './support/harness.js';
+import { pruneEs2Notifications } from '../src/domain/sweeps/prune-requests.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 
 // The operator's handleDownloadProgressInfo (issue 13): every answer path, and the eSIM moving
@@ -312,5 +313,19 @@ describe('notification points through the lifecycle', () => {
     expect((await storedNotifications(esim.iccid)).map((n) => [n.notification_point, n.outcome])).toEqual([[4, 'ignored']]);
     await new Promise((r) => setTimeout(r, 150));
     expect(eventsOf(esim.esimTranNo)).toEqual([]);
+  });
+});
+
+describe('housekeeping', () => {
+  it('the sweep forgets notifications older than the webhook log keeps, and only those', async () => {
+    const db = server.runtime.ctx.db.kysely;
+    const retention = server.runtime.ctx.config.webhookRetentionMs;
+    const row = (callId: string, receivedAt: number) => ({ call_id: callId, iccid: '8985242000000000001', notification_point: 3, status: 'Executed-Success', esim_id: null, outcome: 'applied', received_at: receivedAt });
+    const old = `old-${randomUUID()}`;
+    const recent = `recent-${randomUUID()}`;
+    await db.insertInto('es2_notifications').values([row(old, Date.now() - retention - 60_000), row(recent, Date.now() - retention + 60_000)]).execute();
+    expect(await pruneEs2Notifications(server.runtime.ctx)).toBeGreaterThanOrEqual(1);
+    const kept = (await db.selectFrom('es2_notifications').select('call_id').where('call_id', 'in', [old, recent]).execute()).map((r) => r.call_id);
+    expect(kept).toEqual([recent]);
   });
 });

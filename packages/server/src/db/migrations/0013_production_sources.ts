@@ -51,6 +51,7 @@ export async function up(db: AnyDb, dialect: Dialect): Promise<void> {
     .addColumn('outcome', 'text', (c) => c.notNull())
     .addColumn('received_at', dialect.bigint, (c) => c.notNull())
     .execute();
+  await db.schema.createIndex('es2_notifications_received').on('es2_notifications').column('received_at').execute();
 
   await db.schema
     .createTable('usage_records')

@@ -24,3 +24,13 @@ export async function pruneSeenRequestIds(ctx: ServiceContext): Promise<number> 
   const result = await ctx.db.kysely.deleteFrom('seen_request_ids').where('expires_at', '<=', Date.now()).where('key', '!=', CLEAN_STOP).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/**
+ * handleDownloadProgressInfo calls are kept to tell a replay from a new call; an SM-DP+
+ * retries within hours, so they are kept as long as the webhook log keeps its events.
+ */
+export async function pruneEs2Notifications(ctx: ServiceContext): Promise<number> {
+  const before = Date.now() - ctx.config.webhookRetentionMs;
+  const result = await ctx.db.kysely.deleteFrom('es2_notifications').where('received_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -4,7 +4,7 @@ import { advancingMerchants, merchantsAhead } from '../sandbox/clock-state.js';
 import { resetDailyAllowances } from './daily-reset.js';
 import type { SweepScope } from './due.js';
 import { expireEsims } from './expire.js';
-import { pruneRequestLog, pruneSeenRequestIds } from './prune-requests.js';
+import { pruneEs2Notifications, pruneRequestLog, pruneSeenRequestIds } from './prune-requests.js';
 import { pruneWebhookLog } from './prune-webhooks.js';
 import { warnValidity } from './validity.js';
 
@@ -43,5 +43,6 @@ export async function sweepJob(ctx: ServiceContext): Promise<void> {
   await pruneWebhookLog(ctx);
   await pruneRequestLog(ctx);
   await pruneSeenRequestIds(ctx);
+  await pruneEs2Notifications(ctx);
   await scheduleNextSweep(ctx);
 }
