@@ -152,7 +152,7 @@ async function insertNewRecords(tx: Transaction<Database>, matched: Matched[], r
   return new Set(inserted.map((r) => r.record_id));
 }
 
-/** The batch's eSIMs, locked in id order (every multi-eSIM change locks that way, or skips locked rows). */
+/** The batch's eSIMs, locked in id order, so two batches sharing eSIMs cannot deadlock (sweeps skip locked rows). */
 async function lockEsims(tx: Transaction<Database>, ctx: ServiceContext, ids: number[]): Promise<Map<number, EsimRow>> {
   if (ids.length === 0) return new Map();
   let query = tx
@@ -191,8 +191,5 @@ async function applyRecords(tx: Transaction<Database>, ctx: ServiceContext, esim
       unwritten.delete(holder.id);
     }
   }
-  await writeUsageColumns(
-    tx,
-    [...unwritten].map((id) => esims.get(id)!),
-  );
+  await writeUsageColumns(tx, [...unwritten].map((id) => esims.get(id)!));
 }
