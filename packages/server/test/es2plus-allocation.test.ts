@@ -135,6 +135,32 @@ describe('allocation from an SM-DP+ that answers', () => {
   });
 });
 
+describe('revoking', () => {
+  let smdp: TestSmdp;
+  let server: TestServer;
+  let pkg: { code: string; price: number };
+  beforeAll(async () => {
+    smdp = await startTestSmdp({ stock: { [TYPE]: iccids('8980000000000', 2) } });
+    server = await startTestServer({ env: env(smdp) });
+    pkg = await firstPackage(server);
+    await setProfileSource({ ctx: server.runtime.ctx, input: { packageCode: pkg.code, source: 'es2plus', profileType: TYPE } });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await smdp?.close();
+  });
+
+  it('an eSIM revoked before its profile was downloaded: the profile is cancelled at the SM-DP+, no refund', async () => {
+    const merchant = await server.merchant({ balance: pkg.price });
+    const orderNo = await order(server, merchant, pkg.code, 1);
+    const [esim] = expectSuccess(await waitForOrder(server, merchant, orderNo)).esimList as any[];
+    expectSuccess(await call(server, esimPaths.revoke, { esimTranNo: esim.esimTranNo }, as(merchant)));
+    await until('the row cancelled', async () => (await rowsOf(server, orderNo))[0]!.state === 'cancelled');
+    expect(smdp.calls.filter((c) => c.fn === 'cancelOrder').map((c) => c.body)).toMatchObject([{ iccid: esim.iccid, finalProfileStatusIndicator: 'Available' }]);
+    expect(await balanceOf(server, merchant)).toBe(0);
+  });
+});
+
 describe('an SM-DP+ that refuses', () => {
   let smdp: TestSmdp;
   let server: TestServer;
