@@ -10,6 +10,7 @@ import { registerOperatorTokenCommands } from './commands/operator-tokens.js';
 import { registerPartnerCommands } from './commands/partner.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerSmdpCommands } from './commands/smdp.js';
+import { registerSecretsCommands } from './commands/secrets.js';
 import { registerUsageCommands } from './commands/usage.js';
 import { registerUserCommands } from './commands/users.js';
 
@@ -54,6 +55,7 @@ registerUsageCommands(program);
 registerSandboxCommands(program);
 registerSmdpCommands(program);
 registerUserCommands(program);
+registerSecretsCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -162,12 +162,12 @@ describe('merchant commands', () => {
     ]);
     const db: Db = connect(database.url);
     try {
-      await db.kysely.updateTable('merchants').set({ balance: 1 }).where('access_code', '=', plain.accessCode).execute();
+      await db.kysely.updateTable('merchants').set({ balance: 1 }).where('name', '=', 'Plain Shop').execute();
       const broken = await esimkit(['merchant', 'verify-ledger', '--json'], env);
       expect(broken.code).toBe(1);
       expect(JSON.parse(broken.stdout).find((c: any) => c.accessCode === plain.accessCode)).toMatchObject({ ok: false, balance: 1, ledgerSum: 12_345 });
     } finally {
-      await db.kysely.updateTable('merchants').set({ balance: 12_345 }).where('access_code', '=', plain.accessCode).execute();
+      await db.kysely.updateTable('merchants').set({ balance: 12_345 }).where('name', '=', 'Plain Shop').execute();
       await db.close();
     }
   }, SLOW);

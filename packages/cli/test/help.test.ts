@@ -5,6 +5,7 @@ import { registerOperatorCommands } from '../src/commands/operator.js';
 import { registerPartnerCommands } from '../src/commands/partner.js';
 import { registerSandboxCommands } from '../src/commands/sandbox.js';
 import { registerSmdpCommands } from '../src/commands/smdp.js';
+import { registerSecretsCommands } from '../src/commands/secrets.js';
 import { registerUserCommands } from '../src/commands/users.js';
 import { runCli } from './support.js';
 
@@ -21,6 +22,7 @@ function program(): Command {
   registerSandboxCommands(root);
   registerSmdpCommands(root);
   registerUserCommands(root);
+  registerSecretsCommands(root);
   return root;
 }
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabaseUrl, POSTGRES_URL, TEST_DATABASE } from '../../server/test/support/harness.js';
+import { freshDatabaseUrl, POSTGRES_URL, productionSecretKey, TEST_DATABASE } from '../../server/test/support/harness.js';
 import { BIN, baseEnv, ROOT, runCli, type Run } from './support.js';
 
 // Operator commands run where there is no database fail and create nothing; database
@@ -175,7 +175,7 @@ describe('ESIMKIT_MODE=production', () => {
     const database = await freshDatabaseUrl();
     const child = spawn(process.execPath, [BIN, 'serve'], {
       cwd: ROOT,
-      env: { ...baseEnv, ...QUIET, ESIMKIT_MODE: 'production', DATABASE_URL: database.url, PORT: '0' },
+      env: { ...baseEnv, ...QUIET, ESIMKIT_MODE: 'production', DATABASE_URL: database.url, PORT: '0', ...productionSecretKey(database.url, { ESIMKIT_MODE: 'production' }) },
     });
     let stdout = '';
     let stderr = '';

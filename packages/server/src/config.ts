@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSecretKey } from './lib/secret-box.js';
 
 // Configuration comes from the environment, parsed once at start. Every problem is reported
 // together so an operator fixes them in one go.
@@ -89,6 +90,13 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\s*\d+=(ENABLE|DISABLE|DELETE)(\s*,\s*\d+=(ENABLE|DISABLE|DELETE))*\s*$/, 'must be pairs like 5=ENABLE,6=DISABLE,7=DELETE')
     .default('5=ENABLE,6=DISABLE,7=DELETE'),
+  /** The key secrets are sealed with at rest (docs/secrets.md): 32 random bytes, 64 hex characters or base64. Required in production; the sandbox makes one. */
+  ESIMKIT_SECRET_KEY: z
+    .string()
+    .refine((text) => parseSecretKey(text) !== undefined, 'must be 32 random bytes written as 64 hex characters or base64 (e.g. `openssl rand -hex 32`); a merchant\'s API secret key (32 hex characters) is not one')
+    .optional(),
+  /** A file holding that key instead (e.g. a mounted secret); in sandbox mode made there when missing. */
+  ESIMKIT_SECRET_KEY_FILE: z.string().min(1).optional(),
 });
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -128,6 +136,15 @@ export interface Config {
   requestLogRetentionMs: number;
   requestLog: 'all' | 'failures' | 'off';
   es2: Es2Settings;
+  /** Where the key secrets are sealed with comes from (secret-key.ts reads it); never put in the context. */
+  secretKey: SecretKeySetting;
+}
+
+export interface SecretKeySetting {
+  /** ESIMKIT_SECRET_KEY, parsed. */
+  key: Buffer | undefined;
+  /** ESIMKIT_SECRET_KEY_FILE. */
+  file: string | undefined;
 }
 
 /** How esimkit talks to a real SM-DP+ over GSMA ES2+ (docs/production.md). */
@@ -213,6 +230,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }),
       ),
     },
+    secretKey: { key: e.ESIMKIT_SECRET_KEY === undefined ? undefined : parseSecretKey(e.ESIMKIT_SECRET_KEY), file: e.ESIMKIT_SECRET_KEY_FILE },
     dataUsageThresholds: e.DATA_USAGE_THRESHOLDS.split(',')
       .map(Number)
       .sort((a, b) => b - a),

@@ -48,3 +48,6 @@ export { createOperatorToken, type CreatedOperatorToken } from './domain/operato
 export { listOperatorTokens, type OperatorTokenSummary } from './domain/operator-tokens/list.js';
 export { revokeOperatorToken } from './domain/operator-tokens/revoke.js';
 export { operatorScopes, ALL_SCOPES as ALL_OPERATOR_SCOPES, type OperatorScope } from './domain/operator-tokens/scopes.js';
+export { resealSecrets, SecretKeyMismatch, type ResealResult } from './domain/merchants/seal-secrets.js';
+export { SecretBox, parseSecretKey } from './lib/secret-box.js';
+export { readKeyFile, replaceKeyFile } from './secret-key.js';

@@ -11,6 +11,9 @@ import type { SandboxControls, ServiceContext, Services } from './domain/context
 import { MerchantCache } from './http/merchant-cache.js';
 import { catalogIsEmpty, importCatalog, readCatalogFile } from './domain/catalog/import.js';
 import { createMerchant, type CreatedMerchant } from './domain/merchants/create.js';
+import { sealPlainSecrets } from './domain/merchants/seal-secrets.js';
+import { openMerchantSecrets } from './domain/merchants/secrets.js';
+import { resolveSecretKey, type ResolvedSecretKey } from './secret-key.js';
 import { randomHex } from './lib/random.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './http/rate-limit.js';
 import { PersistentReplayGuard, RedisReplayGuard, type ReplayGuard } from './http/replay-guard.js';
@@ -40,6 +43,8 @@ export interface Runtime {
   redis: Redis | undefined;
   /** The process's log (the HTTP server logs to it too), when one was asked for. */
   logger: Logger | undefined;
+  /** Where the key that seals secrets came from (never the key). */
+  secretKey: Omit<ResolvedSecretKey, 'box'>;
   /** The server listens on `port`: a public URL that follows the port (PORT=0) names it from now on. */
   listening(port: number): void;
   close(): Promise<void>;
@@ -62,12 +67,21 @@ export interface RuntimeOptions {
  */
 export async function openRuntime(config: Config, givenClock?: Clock, options: RuntimeOptions = {}): Promise<Runtime> {
   const db: Db = connect(config.databaseUrl, { create: options.createDatabase ?? true, durable: config.mode === 'production' });
+  // After connecting: a command run where there is no database says so, and makes no key file.
+  let secretKey: ResolvedSecretKey;
+  try {
+    secretKey = resolveSecretKey(config);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   // Real time for everything that is no merchant's; each merchant's own clock (movable in
   // the sandbox) comes with the merchant. A clock passed in (tests) stands for real time.
   const clock: Clock = givenClock ?? systemClock;
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
   const logger = options.logger === undefined || options.logger === false ? undefined : pino(options.logger === true ? {} : options.logger);
-  const merchants = new MerchantCache(db);
+  if (secretKey.generated) logger?.info({ file: secretKey.file, keyId: secretKey.box.keyId }, 'secret key generated (sandbox mode): it seals the merchants\' secrets; keep it with the database');
+  const merchants = new MerchantCache(db, secretKey.box);
   const services: Services = Object.freeze({
     sequences: new Sequences(db),
     packageLists: new PackageListCache(),
@@ -81,7 +95,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
   // port it got (`listening`). A set PUBLIC_URL or a fixed port is final from the start.
   const followsPort = config.port === 0 && config.publicUrl === defaultPublicUrl(config.host, 0);
   let boundUrl: string | undefined;
-  const { publicUrl: configuredUrl, ...settings } = config;
+  const { publicUrl: configuredUrl, secretKey: _secretKeySetting, ...settings } = config;
   // The runner needs the context and the context wakes the runner: bound late, built once.
   let runner: JobRunner | undefined;
   const sandbox: SandboxControls | undefined =
@@ -96,6 +110,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     config: Object.freeze(settings),
     publicUrl: () => boundUrl ?? configuredUrl,
     services,
+    secrets: secretKey.box,
     ...(logger ? { log: logger } : {}),
     wakeJobs: () => runner?.wake(),
     merchantChanged: () => merchants.invalidate(),
@@ -114,6 +129,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     replayGuard,
     redis,
     logger,
+    secretKey: { source: secretKey.source, generated: secretKey.generated, ...(secretKey.file ? { file: secretKey.file } : {}) },
     listening(port) {
       if (followsPort) boundUrl = defaultPublicUrl(config.host, port);
     },
@@ -128,9 +144,13 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
   };
 }
 
-/** Migrations, then the first-start seed: catalogue when empty. */
+/**
+ * Migrations, the secrets check (plain rows sealed, a wrong key refused: SecretKeyMismatch),
+ * then the first-start seed: catalogue when empty.
+ */
 export async function prepareDatabase(ctx: ServiceContext): Promise<{ migrations: string[]; seeded: number }> {
   const migrations = await migrate(ctx.db);
+  await sealPlainSecrets(ctx);
   let seeded = 0;
   const source = ctx.config.seedCatalog ?? bundledPriceList;
   if (source !== 'none' && (await catalogIsEmpty(ctx))) {
@@ -158,11 +178,12 @@ export async function ensureDemoMerchant(ctx: ServiceContext): Promise<(CreatedM
   const secretKey = randomHex(16);
   await ctx.db.kysely
     .insertInto('meta')
-    .values({ key: 'demo_merchant', value: accessCode })
+    // By its keyed hash: the meta table holds no plain access code either.
+    .values({ key: 'demo_merchant', value: ctx.secrets.hashAccessCode(accessCode) })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
   const marker = await demoMarker(ctx);
-  if (marker === accessCode) {
+  if (marker === ctx.secrets.hashAccessCode(accessCode)) {
     const merchant = await createMerchant({ ctx, input: { name: 'Demo merchant', balance: DEMO_BALANCE, accessCode, secretKey } });
     return { ...merchant, created: true };
   }
@@ -176,7 +197,7 @@ export async function ensureDemoMerchant(ctx: ServiceContext): Promise<(CreatedM
   // A marker without a merchant (the merchant was deleted, or a start died in between):
   // make a new demo merchant and point the marker at it.
   const merchant = await createMerchant({ ctx, input: { name: 'Demo merchant', balance: DEMO_BALANCE, accessCode, secretKey } });
-  await ctx.db.kysely.updateTable('meta').set({ value: accessCode }).where('key', '=', 'demo_merchant').execute();
+  await ctx.db.kysely.updateTable('meta').set({ value: ctx.secrets.hashAccessCode(accessCode) }).where('key', '=', 'demo_merchant').execute();
   return { ...merchant, created: true };
 }
 
@@ -191,13 +212,14 @@ async function demoMarker(ctx: ServiceContext): Promise<string | undefined> {
 async function findDemoMerchant(ctx: ServiceContext): Promise<CreatedMerchant | undefined> {
   const marker = await demoMarker(ctx);
   if (marker === undefined) return undefined;
-  const row = await ctx.db.kysely.selectFrom('merchants').selectAll().where('access_code', '=', marker).executeTakeFirst();
+  const row = await ctx.db.kysely.selectFrom('merchants').selectAll().where('access_code_hash', '=', marker).executeTakeFirst();
   if (!row) return undefined;
+  const secrets = openMerchantSecrets(ctx.secrets, row);
   return {
     id: Number(row.id),
     name: row.name,
-    accessCode: row.access_code,
-    secretKey: row.secret_key,
+    accessCode: secrets.access_code,
+    secretKey: secrets.secret_key,
     signaturePolicy: row.signature_policy,
     rateLimit: row.rate_limit,
     rateBurst: row.rate_burst,

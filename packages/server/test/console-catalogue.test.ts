@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browsePackages } from '../src/domain/catalog/browse-packages.js';
 import { favouritePackageCodes } from '../src/domain/catalog/favourites.js';
 import type { MerchantContext } from '../src/domain/context.js';
+import { findMerchantByAccessCode } from '../src/domain/merchants/find.js';
 import { systemClock } from '../src/lib/clock.js';
 import { consoleUser, expectHeading, launchBrowser, logIn, openPage, PHONE, screenshot, sessionCookie } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/harness.js';
@@ -17,8 +18,8 @@ let country: { code: string; name: string };
 
 /** The merchant as domain reads see it, to compare the page with the verbs. */
 async function merchantCtx(code: string): Promise<MerchantContext> {
-  const row = await server.runtime.ctx.db.kysely.selectFrom('merchants').selectAll().where('access_code', '=', code).executeTakeFirstOrThrow();
-  return { ...server.runtime.ctx, merchant: row, clock: systemClock };
+  const merchant = (await findMerchantByAccessCode(server.runtime.ctx, code))!;
+  return { ...server.runtime.ctx, merchant, clock: systemClock };
 }
 
 beforeAll(async () => {

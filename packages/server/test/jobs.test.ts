@@ -71,7 +71,7 @@ describe('allocation across a restart', () => {
     expect(again.json.obj.esimList.map((e: { iccid: string }) => e.iccid)).toEqual(first.esimList.map((e: { iccid: string }) => e.iccid));
     const esims = await db.selectFrom('esims').select('id').where('order_id', '=', row.id).execute();
     expect(esims).toHaveLength(2);
-    const merchantId = (await db.selectFrom('merchants').select('id').where('access_code', '=', merchant.accessCode).executeTakeFirstOrThrow()).id;
+    const merchantId = (await db.selectFrom('merchants').select('id').where('id', '=', merchant.id).executeTakeFirstOrThrow()).id;
     const entries = await db.selectFrom('ledger_entries').select(['kind', 'amount']).where('merchant_id', '=', merchantId).orderBy('id').execute();
     expect(entries.map((e) => e.kind)).toEqual(['deposit', 'order']);
     const balance = await call(server, paths.balance, '{}', { accessCode: merchant.accessCode });

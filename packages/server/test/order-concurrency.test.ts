@@ -13,7 +13,7 @@ let unitPrice: number;
 const SLUG = 'JP_1_7';
 
 async function merchantRow(accessCode: string) {
-  return server.runtime.ctx.db.kysely.selectFrom('merchants').selectAll().where('access_code', '=', accessCode).executeTakeFirstOrThrow();
+  return server.runtime.ctx.db.kysely.selectFrom('merchants').selectAll().where('access_code_hash', '=', server.runtime.ctx.secrets.hashAccessCode(accessCode)).executeTakeFirstOrThrow();
 }
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, productionWarnings, startServer } from '../src/index.js';
 import { isLoopbackUrl } from '../src/production-warnings.js';
-import { freshDatabaseUrl } from './support/harness.js';
+import { freshDatabaseUrl, productionSecretKey } from './support/harness.js';
 
 // ESIMKIT_MODE=production says at start which settings only make sense in the sandbox.
 
@@ -68,7 +68,7 @@ describe('production warnings', () => {
     const seen: string[] = [];
     const start = (mode: string) =>
       startServer({
-        config: loadConfig({ ESIMKIT_MODE: mode, DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', SEED_CATALOG: 'none' }),
+        config: loadConfig({ ESIMKIT_MODE: mode, DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', SEED_CATALOG: 'none', ...productionSecretKey(database.url, { ESIMKIT_MODE: mode }) }),
         logger: false,
         print: () => {},
         warn: (line) => seen.push(line),

@@ -227,7 +227,7 @@ describe('funds and reset', () => {
     expect(expectFailure(await m.raw(api('esim/query'), { esimTranNo: esim.esimTranNo }))).toBe('310403');
     expect(expectFailure(await m.raw(api('esim/query'), { orderNo: esim.orderNo }))).toBe('310272');
     const db = server.runtime.ctx.db.kysely;
-    const row = await db.selectFrom('merchants').select(['id', 'balance']).where('access_code', '=', created.accessCode).executeTakeFirstOrThrow();
+    const row = await db.selectFrom('merchants').select(['id', 'balance']).where('id', '=', created.id).executeTakeFirstOrThrow();
     const { ledgerSum } = await import('../src/index.js');
     expect(await ledgerSum(db, row.id)).toBe(1_000_000);
     expect((await c.esim((await c.order('JP_1_7')).esimTranNo)).esimStatus).toBe('GOT_RESOURCE');

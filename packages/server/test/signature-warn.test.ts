@@ -87,7 +87,7 @@ describe('default policies', () => {
     expect(created.signaturePolicy).toBe('warn');
     const db = server.runtime.ctx.db.kysely;
     const marker = await db.selectFrom('meta').select('value').where('key', '=', 'demo_merchant').executeTakeFirstOrThrow();
-    const demo = await db.selectFrom('merchants').select('signature_policy').where('access_code', '=', marker.value).executeTakeFirstOrThrow();
+    const demo = await db.selectFrom('merchants').select('signature_policy').where('access_code_hash', '=', marker.value).executeTakeFirstOrThrow();
     expect(demo.signature_policy).toBe('warn');
   });
 

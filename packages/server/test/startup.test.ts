@@ -6,14 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { formatUnits } from '@esimkit/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, DEMO_BALANCE, loadConfig, migrate, startServer, type Db } from '../src/index.js';
-import { call, freshDatabaseUrl, paths, startTestServer, TEST_DATABASE } from './support/harness.js';
+import { call, freshDatabaseUrl, paths, productionSecretKey, startTestServer, TEST_DATABASE } from './support/harness.js';
 
 // `esimkit serve` as an operator starts it (a child process, configured by the environment)
 // and startServer in-process for what a child process cannot show.
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/bin/esimkit.js');
-const CONFIG_VARS = ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'ESIMKIT_MODE', 'LOG_LEVEL', 'BODY_LIMIT', 'SIGNATURE_WINDOW_SECONDS', 'SEED_CATALOG'];
+const CONFIG_VARS = ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'ESIMKIT_MODE', 'LOG_LEVEL', 'BODY_LIMIT', 'SIGNATURE_WINDOW_SECONDS', 'SEED_CATALOG', 'ESIMKIT_SECRET_KEY', 'ESIMKIT_SECRET_KEY_FILE'];
 const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !CONFIG_VARS.includes(key)));
 const SLOW = 120_000;
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -177,7 +177,7 @@ describe('esimkit serve (child process)', () => {
   it('in production mode makes no demo merchant', async () => {
     const production = await freshDatabaseUrl();
     try {
-      const server = await serve({ DATABASE_URL: production.url, ESIMKIT_MODE: 'production', SEED_CATALOG: 'none' });
+      const server = await serve({ DATABASE_URL: production.url, ESIMKIT_MODE: 'production', SEED_CATALOG: 'none', ...productionSecretKey(production.url, { ESIMKIT_MODE: 'production' }) });
       const out = server.stdout();
       expect(await server.stop()).toEqual({ code: 0, signal: null });
       expect(out).toMatch(/ listening on http:\/\/127\.0\.0\.1:\d+ \(production mode, /);

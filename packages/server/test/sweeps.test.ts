@@ -43,7 +43,8 @@ describe('sweeps on several instances', () => {
     // The instance's own runner must not join in: this test runs the sweeps itself.
     await server.runtime.jobs.stop();
 
-    const config = loadConfig({ DATABASE_URL: server.databaseUrl, LOG_LEVEL: 'silent', ESIMKIT_MODE: 'production' });
+    // The sandbox server made the database with the key it keeps in a file: production is given that file.
+    const config = loadConfig({ DATABASE_URL: server.databaseUrl, LOG_LEVEL: 'silent', ESIMKIT_MODE: 'production', ESIMKIT_SECRET_KEY_FILE: server.runtime.secretKey.file! });
     // Several instances share a database on PostgreSQL only; SQLite serves one instance.
     const instances = TEST_DATABASE === 'postgres' ? 3 : 1;
     for (let i = 0; i < instances; i++) extra.push(await openRuntime(config));

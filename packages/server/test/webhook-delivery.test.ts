@@ -108,7 +108,7 @@ describe('private addresses outside the sandbox', () => {
     expect(expectFailure(refused)).toBe('000104');
     expect(refused.json.errorMsg).toMatch(/loopback or private/);
     // A URL that got in another way (or whose DNS now points inside) is refused at delivery.
-    await server.runtime.ctx.db.kysely.updateTable('merchants').set({ webhook_url: receiver.url }).where('access_code', '=', merchant.accessCode).execute();
+    await server.runtime.ctx.db.kysely.updateTable('merchants').set({ webhook_url: receiver.url }).where('id', '=', merchant.id).execute();
     await placeOrder(server, merchant.accessCode);
     const events = await waitForLog(server, merchant.accessCode, (list) => list.some((e) => e.notifyType === 'ORDER_STATUS' && e.status === 'failed'));
     const order = events.find((e) => e.notifyType === 'ORDER_STATUS');

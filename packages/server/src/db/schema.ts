@@ -11,8 +11,14 @@ export type { SignaturePolicy };
 export interface MerchantsTable {
   id: Generated<number>;
   name: string;
-  access_code: string;
-  secret_key: string;
+  /**
+   * Sealed at rest (docs/secrets.md): the keyed hash the access code is looked up by
+   * (`h1:<keyId>:...`), and sealed copies (`v1:<keyId>:...`) of the access code (for display;
+   * null only before the first start after migration 0014) and of the API secret key.
+   */
+  access_code_hash: string;
+  access_code_sealed: string | null;
+  secret_key_sealed: string;
   signature_policy: SignaturePolicy;
   /** Requests per second; 0 = unlimited. */
   rate_limit: number;
@@ -28,10 +34,10 @@ export interface MerchantsTable {
   /** Sandbox: allocation of this merchant's orders fails (and refunds) when 1. */
   fail_allocations: Generated<number>;
   webhook_url: string | null;
-  /** Standard Webhooks secret (`whsec_...`); null: deliveries are not signed. */
-  webhook_secret: string | null;
-  /** A rotated-out secret that still signs until `webhook_previous_secret_until`. */
-  webhook_previous_secret: string | null;
+  /** Standard Webhooks secret (`whsec_...`), sealed; null: deliveries are not signed. */
+  webhook_secret_sealed: string | null;
+  /** A rotated-out secret, sealed, that still signs until `webhook_previous_secret_until`. */
+  webhook_previous_secret_sealed: string | null;
   webhook_previous_secret_until: number | null;
   /** Sandbox: 1 while fault_rules holds rules for this merchant (saves a query per request). */
   faults_active: Generated<number>;

@@ -4,6 +4,7 @@ import type { Db } from '../db/connect.js';
 import type { Sequences } from '../db/sequences.js';
 import type { MerchantsTable } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
+import type { SecretBox } from '../lib/secret-box.js';
 import type { DrainOptions } from '../jobs/runner.js';
 import type { PackageListCache } from './catalog/package-list-cache.js';
 import type { RequestLogRecorder } from './request-log/recorder.js';
@@ -27,6 +28,8 @@ export interface ServiceContext {
   publicUrl(): string;
   /** Caches and counters of this process, made by the runtime. */
   readonly services: Services;
+  /** Seals secrets at rest and hashes access codes, with ESIMKIT_SECRET_KEY (docs/secrets.md). */
+  readonly secrets: SecretBox;
   /** Error and warning logs of background work; absent in operator commands. */
   readonly log?: Log;
   /** Tells the job runner of this process that a job was enqueued (saves a poll interval). */
@@ -40,7 +43,8 @@ export interface ServiceContext {
   readonly sandbox?: SandboxControls;
 }
 
-export type ServiceConfig = Omit<Config, 'publicUrl'>;
+/** The settings a verb sees: not the public URL (see above), nor the key secrets are sealed with (ctx.secrets uses it). */
+export type ServiceConfig = Omit<Config, 'publicUrl' | 'secretKey'>;
 
 export interface Log {
   error(obj: object, msg: string): void;
@@ -72,11 +76,23 @@ export type MerchantRow = Selectable<MerchantsTable>;
 
 export type MerchantBalance = Pick<MerchantRow, 'balance' | 'balance_updated_at'>;
 
+/** The merchant's columns that hold sealed secrets or the access code's hash (docs/secrets.md). */
+export type SealedMerchantColumns = 'access_code_hash' | 'access_code_sealed' | 'secret_key_sealed' | 'webhook_secret_sealed' | 'webhook_previous_secret_sealed';
+
+/** A merchant's secrets as opened (domain/merchants/secrets.ts): they live in memory only. */
+export interface MerchantSecrets {
+  access_code: string;
+  secret_key: string;
+  webhook_secret: string | null;
+  webhook_previous_secret: string | null;
+}
+
 /**
- * A merchant's settings: everything but the balance. The request's merchant may come from a
- * cache a second old, so it cannot carry a balance to be mistaken for a fresh one.
+ * A merchant's settings: everything but the balance, with its secrets opened. The request's
+ * merchant may come from a cache a second old, so it cannot carry a balance to be mistaken
+ * for a fresh one.
  */
-export type MerchantSettings = Omit<MerchantRow, keyof MerchantBalance>;
+export type MerchantSettings = Omit<MerchantRow, keyof MerchantBalance | SealedMerchantColumns> & MerchantSecrets;
 
 /** A verb acting for an authenticated merchant. */
 export interface MerchantContext extends ServiceContext {

@@ -3,6 +3,7 @@ import type { Db } from '../db/connect.js';
 import type { MerchantSettings } from '../domain/context.js';
 import { findMerchantByAccessCode } from '../domain/merchants/find.js';
 import { LruCache } from '../lib/lru.js';
+import type { SecretBox } from '../lib/secret-box.js';
 import { compileBlocklist } from './ip-blocklist.js';
 
 export interface CachedMerchant {
@@ -22,13 +23,15 @@ interface Entry {
  * Merchants looked up by access code, kept for a short time so that authentication costs
  * no query on most requests. A change to a merchant (new policy, blocked IP) takes effect
  * on every instance within `ttlMs`, in this one at once (`ctx.merchantChanged`). One per
- * runtime. Balances are not cached: the rows have none.
+ * runtime. Balances are not cached: the rows have none. Secrets are kept opened (docs/secrets.md),
+ * so a request served from the cache costs no hashing or decryption.
  */
 export class MerchantCache {
   private readonly entries = new LruCache<string, Entry>(10_000);
 
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
+    readonly secrets: SecretBox,
     private readonly ttlMs = 1000,
   ) {}
 
@@ -36,7 +39,9 @@ export class MerchantCache {
     const now = Date.now();
     const hit = this.entries.get(accessCode);
     if (hit && hit.expiresAt > now) return hit.merchant ?? undefined;
-    const row = await findMerchantByAccessCode(this.db, accessCode);
+    // The key is the access code as sent, held in memory only; the database is asked by its
+    // keyed hash, computed on a miss alone. The row's secrets are opened once per entry.
+    const row = await findMerchantByAccessCode(this, accessCode);
     const merchant = row ? { row, blocklist: compileBlocklist(parseList(row.ip_blocklist)) } : null;
     this.entries.set(accessCode, { merchant, expiresAt: now + this.ttlMs });
     return merchant ?? undefined;

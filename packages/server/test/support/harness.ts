@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,20 @@ export async function freshDatabaseUrl(): Promise<{ url: string; drop(): Promise
   return { url: join(dir, 'esimkit.db'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Production mode needs ESIMKIT_SECRET_KEY (the sandbox keeps one in a file beside the
+ * database): a test that does not choose one gets a key of its database's own, the same for
+ * every server started on it.
+ */
+export function productionSecretKey(databaseUrl: string, env: Record<string, string> = {}): Record<string, string> {
+  if (env.ESIMKIT_MODE !== 'production' || env.ESIMKIT_SECRET_KEY || env.ESIMKIT_SECRET_KEY_FILE) return {};
+  return { ESIMKIT_SECRET_KEY: testSecretKey(databaseUrl) };
+}
+
+export function testSecretKey(databaseUrl: string): string {
+  return createHash('sha256').update(`esimkit test key for ${databaseUrl}`).digest('hex');
+}
+
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => {} } : await freshDatabaseUrl();
   const config = loadConfig({
@@ -42,6 +56,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     HOST: '127.0.0.1',
     DATABASE_URL: database.url,
     LOG_LEVEL: 'silent',
+    ...productionSecretKey(database.url, options.env),
     ...options.env,
   });
   // DEBUG_TEST_LOG=1 prints the servers' errors (with stacks) to find what answered 000001.

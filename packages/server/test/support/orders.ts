@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { ledgerSum, type CreatedMerchant } from '../../src/index.js';
+import { openMerchantSecrets } from '../../src/domain/merchants/secrets.js';
 import { call, paths, startTestServer, type CallOptions, type CallResult, type TestServer } from './harness.js';
 
 // Shared helpers of the order and eSIM lifecycle tests: paths, a server with fast allocation,
@@ -115,8 +116,11 @@ export async function esimIdOf(server: TestServer, esimTranNo: string): Promise<
   return Number(row.id);
 }
 
+/** The merchant's row as stored, with its secrets opened beside the sealed columns. */
 export async function merchantRow(server: TestServer, merchant: Merchant) {
-  return server.runtime.ctx.db.kysely.selectFrom('merchants').selectAll().where('access_code', '=', merchant.accessCode).executeTakeFirstOrThrow();
+  const ctx = server.runtime.ctx;
+  const row = await ctx.db.kysely.selectFrom('merchants').selectAll().where('access_code_hash', '=', ctx.secrets.hashAccessCode(merchant.accessCode)).executeTakeFirstOrThrow();
+  return { ...row, ...openMerchantSecrets(ctx.secrets, row) };
 }
 
 /** The balance as balance/query answers it. */
@@ -136,7 +140,7 @@ export async function ledgerEntries(server: TestServer, merchant: Merchant) {
 }
 
 export async function setMerchantFlags(server: TestServer, merchant: Merchant, set: { fail_allocations?: number; allocation_delay_ms?: number | null }): Promise<void> {
-  await server.runtime.ctx.db.kysely.updateTable('merchants').set(set).where('access_code', '=', merchant.accessCode).execute();
+  await server.runtime.ctx.db.kysely.updateTable('merchants').set(set).where('access_code_hash', '=', server.runtime.ctx.secrets.hashAccessCode(merchant.accessCode)).execute();
 }
 
 /** ITU-T E.118 check digit. Written here independently of the server's implementation. */

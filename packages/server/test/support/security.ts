@@ -58,7 +58,7 @@ export async function snapshot(server: TestServer, merchantIds: number[]) {
   const db = server.runtime.ctx.db.kysely;
   await settleWebhooks(server, merchantIds);
   const [merchants, ledger, orders, esims, esimPackages, events, topups, sms, webhooks, faults] = await Promise.all([
-    db.selectFrom('merchants').select(['id', 'balance', 'webhook_url', 'webhook_secret', 'faults_active', 'busy_share']).where('id', 'in', merchantIds).orderBy('id').execute(),
+    db.selectFrom('merchants').select(['id', 'balance', 'webhook_url', 'webhook_secret_sealed', 'faults_active', 'busy_share']).where('id', 'in', merchantIds).orderBy('id').execute(),
     db.selectFrom('ledger_entries').select(['id', 'merchant_id', 'amount', 'kind', 'reference']).where('merchant_id', 'in', merchantIds).orderBy('id').execute(),
     db.selectFrom('orders').select(['id', 'merchant_id', 'status', 'amount']).where('merchant_id', 'in', merchantIds).orderBy('id').execute(),
     db

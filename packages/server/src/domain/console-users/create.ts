@@ -34,7 +34,7 @@ export async function createConsoleUser({ ctx, input }: { ctx: ServiceContext; i
   }
   let merchantId: number | null = null;
   if (input.merchantAccessCode !== undefined) {
-    const merchant = await ctx.db.kysely.selectFrom('merchants').select('id').where('access_code', '=', input.merchantAccessCode).executeTakeFirst();
+    const merchant = await ctx.db.kysely.selectFrom('merchants').select('id').where('access_code_hash', '=', ctx.secrets.hashAccessCode(input.merchantAccessCode)).executeTakeFirst();
     if (!merchant) throw new ConsoleUserError(`no merchant with access code ${input.merchantAccessCode}`);
     merchantId = Number(merchant.id);
   }

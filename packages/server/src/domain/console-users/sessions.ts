@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../context.js';
 import { newToken, tokenHash } from './secrets.js';
+import { openOptional } from '../merchants/secrets.js';
 
 // Console sessions live in the database (any instance serves any request). The browser holds
 // a random token; the row holds its hash, the user, a CSRF token of its own, and two limits:
@@ -49,7 +50,7 @@ export async function findSession({ ctx, input }: { ctx: ServiceContext; input: 
     .selectFrom('console_sessions as s')
     .innerJoin('console_users as u', 'u.id', 's.user_id')
     .leftJoin('merchants as m', 'm.id', 'u.merchant_id')
-    .select(['s.id', 's.user_id', 's.csrf_token', 's.last_seen_at', 's.expires_at', 'u.email', 'u.is_operator', 'u.disabled', 'm.id as merchant_id', 'm.name as merchant_name', 'm.access_code'])
+    .select(['s.id', 's.user_id', 's.csrf_token', 's.last_seen_at', 's.expires_at', 'u.email', 'u.is_operator', 'u.disabled', 'm.id as merchant_id', 'm.name as merchant_name', 'm.access_code_sealed'])
     .where('s.token_hash', '=', tokenHash(input.token))
     .executeTakeFirst();
   if (!row || row.disabled !== 0) return undefined;
@@ -61,7 +62,7 @@ export async function findSession({ ctx, input }: { ctx: ServiceContext; input: 
     userId: Number(row.user_id),
     email: row.email,
     operator: row.is_operator === 1,
-    merchant: row.merchant_id === null ? null : { id: Number(row.merchant_id), name: row.merchant_name ?? '', accessCode: row.access_code ?? '' },
+    merchant: row.merchant_id === null ? null : { id: Number(row.merchant_id), name: row.merchant_name ?? '', accessCode: openOptional(ctx.secrets, row.access_code_sealed) ?? '' },
     csrfToken: row.csrf_token,
   };
 }

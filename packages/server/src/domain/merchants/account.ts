@@ -1,5 +1,6 @@
 import type { SignaturePolicy } from '../../db/schema.js';
 import type { ServiceContext, Verb } from '../context.js';
+import { openOptional } from './secrets.js';
 
 export interface MerchantAccount {
   id: number;
@@ -38,7 +39,7 @@ export async function merchantAccount({ ctx, input }: Verb<{ id: number }, Servi
   return {
     id: Number(row.id),
     name: row.name,
-    accessCode: row.access_code,
+    accessCode: openOptional(ctx.secrets, row.access_code_sealed) ?? '',
     signaturePolicy: row.signature_policy,
     rateLimit: Number(row.rate_limit),
     rateBurst: Number(row.rate_burst),

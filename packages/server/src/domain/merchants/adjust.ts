@@ -22,7 +22,7 @@ export async function adjustBalance({ ctx, input }: Verb<AdjustInput, ServiceCon
   const reason = input.reason.trim();
   if (reason === '') throw new ApiError('000106', 'an adjustment needs a reason');
   return ctx.db.kysely.transaction().execute(async (tx) => {
-    const merchant = await tx.selectFrom('merchants').select('id').where('access_code', '=', input.accessCode).executeTakeFirst();
+    const merchant = await tx.selectFrom('merchants').select('id').where('access_code_hash', '=', ctx.secrets.hashAccessCode(input.accessCode)).executeTakeFirst();
     if (!merchant) throw new ApiError('000101', `no merchant with access code ${input.accessCode}`);
     const balance = await postLedgerEntry(tx, { merchantId: Number(merchant.id), amount: input.amount, kind: 'adjustment', note: reason, now: ctx.clock.now() });
     return { balance };

@@ -4,6 +4,7 @@ import type { ServiceContext, Verb } from '../context.js';
 import { ApiError } from '../errors.js';
 import { postLedgerEntry } from '../ledger.js';
 import { invalidBlocklistEntries } from './blocklist.js';
+import { sealCredentials } from './secrets.js';
 
 export interface CreateMerchantInput {
   name: string;
@@ -58,8 +59,8 @@ export async function createMerchant({ ctx, input }: Verb<CreateMerchantInput, S
       .insertInto('merchants')
       .values({
         name,
-        access_code: accessCode,
-        secret_key: secretKey,
+        // Stored sealed, the access code also as its keyed hash (docs/secrets.md); returned plain, this once.
+        ...sealCredentials(ctx.secrets, accessCode, secretKey),
         signature_policy: signaturePolicy,
         rate_limit: rateLimit,
         rate_burst: rateBurst,

@@ -15,7 +15,7 @@ export async function depositFunds({ ctx, input }: Verb<DepositInput, ServiceCon
     throw new ApiError('000107', 'amount must be a positive integer number of units (10000 = $1.00)');
   }
   return ctx.db.kysely.transaction().execute(async (tx) => {
-    const merchant = await tx.selectFrom('merchants').select('id').where('access_code', '=', input.accessCode).executeTakeFirst();
+    const merchant = await tx.selectFrom('merchants').select('id').where('access_code_hash', '=', ctx.secrets.hashAccessCode(input.accessCode)).executeTakeFirst();
     if (!merchant) throw new ApiError('000101', `no merchant with access code ${input.accessCode}`);
     const balance = await postLedgerEntry(tx, {
       merchantId: Number(merchant.id),

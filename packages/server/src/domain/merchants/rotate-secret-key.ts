@@ -8,7 +8,7 @@ import type { Verb } from '../context.js';
  */
 export async function rotateSecretKey({ ctx }: Verb<unknown>): Promise<{ secretKey: string }> {
   const secretKey = randomHex(16);
-  await ctx.db.kysely.updateTable('merchants').set({ secret_key: secretKey }).where('id', '=', ctx.merchant.id).execute();
+  await ctx.db.kysely.updateTable('merchants').set({ secret_key_sealed: ctx.secrets.seal(secretKey) }).where('id', '=', ctx.merchant.id).execute();
   ctx.merchantChanged();
   return { secretKey };
 }

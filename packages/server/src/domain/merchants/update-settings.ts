@@ -35,7 +35,7 @@ export async function updateMerchantSettings({ ctx, input }: Verb<MerchantSettin
     changes.ip_blocklist = JSON.stringify(input.ipBlocklist.map((e) => e.trim()));
   }
   if (Object.keys(changes).length === 0) return;
-  const result = await ctx.db.kysely.updateTable('merchants').set(changes).where('access_code', '=', input.accessCode).executeTakeFirst();
+  const result = await ctx.db.kysely.updateTable('merchants').set(changes).where('access_code_hash', '=', ctx.secrets.hashAccessCode(input.accessCode)).executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw new ApiError('000101', `no merchant with access code ${input.accessCode}`);
   ctx.merchantChanged();
 }
@@ -49,7 +49,7 @@ export async function setMerchantDisabled({ ctx, input }: Verb<{ accessCode: str
   const result = await ctx.db.kysely
     .updateTable('merchants')
     .set({ disabled: input.disabled ? 1 : 0 })
-    .where('access_code', '=', input.accessCode)
+    .where('access_code_hash', '=', ctx.secrets.hashAccessCode(input.accessCode))
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw new ApiError('000101', `no merchant with access code ${input.accessCode}`);
   ctx.merchantChanged();

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { ServiceContext } from '../context.js';
+import { openOptional } from './secrets.js';
 
 export interface LedgerCheck {
   accessCode: string;
@@ -19,17 +20,17 @@ export async function verifyLedgers({ ctx }: { ctx: ServiceContext }): Promise<L
     .selectFrom('merchants')
     .leftJoin('ledger_entries', 'ledger_entries.merchant_id', 'merchants.id')
     .select((eb) => [
-      'merchants.access_code',
+      'merchants.access_code_sealed',
       'merchants.name',
       'merchants.balance',
       eb.fn.coalesce(eb.fn.sum<number>('ledger_entries.amount'), sql<number>`0`).as('ledger_sum'),
       eb.fn.count<number>('ledger_entries.id').as('entries'),
     ])
-    .groupBy(['merchants.id', 'merchants.access_code', 'merchants.name', 'merchants.balance'])
+    .groupBy(['merchants.id', 'merchants.access_code_sealed', 'merchants.name', 'merchants.balance'])
     .orderBy('merchants.id')
     .execute();
   return rows.map((r) => ({
-    accessCode: r.access_code,
+    accessCode: openOptional(ctx.secrets, r.access_code_sealed) ?? '',
     name: r.name,
     balance: Number(r.balance),
     ledgerSum: Number(r.ledger_sum),

@@ -3,6 +3,7 @@ import { enqueueJob } from '../../jobs/queue.js';
 import type { RunningJob } from '../../jobs/runner.js';
 import { postJson, type PostResult } from './post.js';
 import { signatureHeaders } from './signing.js';
+import { openSigningState } from '../merchants/secrets.js';
 import { checkWebhookTarget, UnsafeWebhookUrl } from './url-policy.js';
 
 /** Sends a prepared body to a URL after checking it; an unsafe URL is a failed attempt. */
@@ -33,7 +34,7 @@ export async function deliverWebhook(ctx: ServiceContext, eventId: number, finis
   if (!event || event.status !== 'pending') return;
   const merchant = await db
     .selectFrom('merchants')
-    .select(['webhook_url', 'webhook_secret', 'webhook_previous_secret', 'webhook_previous_secret_until'])
+    .select(['webhook_url', 'webhook_secret_sealed', 'webhook_previous_secret_sealed', 'webhook_previous_secret_until'])
     .where('id', '=', event.merchant_id)
     .executeTakeFirstOrThrow();
   if (!merchant.webhook_url) {
@@ -41,7 +42,7 @@ export async function deliverWebhook(ctx: ServiceContext, eventId: number, finis
     return;
   }
   const startedAt = Date.now();
-  const result = await sendWebhook(ctx, merchant.webhook_url, event.body, signatureHeaders(merchant, event.notify_id, event.body));
+  const result = await sendWebhook(ctx, merchant.webhook_url, event.body, signatureHeaders(openSigningState(ctx.secrets, merchant), event.notify_id, event.body));
   const attempt = event.attempts + 1;
   const now = Date.now();
   const schedule = ctx.config.webhookRetryScheduleMs;

@@ -5,6 +5,7 @@ import { isSuccess, sendWebhook } from './deliver.js';
 import { webhookBody } from './emit.js';
 import { signatureHeaders } from './signing.js';
 import { parseWebhookUrl, UnsafeWebhookUrl } from './url-policy.js';
+import { openSigningState } from '../merchants/secrets.js';
 
 /**
  * webhook/save: the URL must be safe (see url-policy) and answer CHECK_HEALTH with a 2xx
@@ -23,7 +24,7 @@ export async function saveWebhook({ ctx, input }: Verb<{ webhook: string }>): Pr
   const now = ctx.clock.now();
   const notifyId = randomHex(16);
   const body = webhookBody('CHECK_HEALTH', notifyId, now, { orderNo: '1234567890', orderStatus: 'Test' });
-  const result = await sendWebhook(ctx, input.webhook, body, signatureHeaders(merchant, notifyId, body));
+  const result = await sendWebhook(ctx, input.webhook, body, signatureHeaders(openSigningState(ctx.secrets, merchant), notifyId, body));
   const ok = isSuccess(result);
 
   await db.transaction().execute(async (tx) => {

@@ -1,6 +1,7 @@
 import { formatWireTime } from '@esimkit/contract';
 import type { ServiceContext, Verb } from '../context.js';
 import { ApiError } from '../errors.js';
+import { openOptional, sealOptional } from '../merchants/secrets.js';
 import { newWebhookSecret } from './signing.js';
 
 const DEFAULT_OVERLAP_SECONDS = 24 * 3600;
@@ -11,12 +12,13 @@ const DEFAULT_OVERLAP_SECONDS = 24 * 3600;
  */
 export async function rotateWebhookSecret({ ctx, input }: Verb<{ overlapSeconds?: number | undefined }>) {
   const db = ctx.db.kysely;
-  const current = await db.selectFrom('merchants').select('webhook_secret').where('id', '=', ctx.merchant.id).executeTakeFirstOrThrow();
+  const current = await db.selectFrom('merchants').select('webhook_secret_sealed').where('id', '=', ctx.merchant.id).executeTakeFirstOrThrow();
   const secret = newWebhookSecret();
-  const until = current.webhook_secret ? Date.now() + (input.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS) * 1000 : null;
+  const until = current.webhook_secret_sealed ? Date.now() + (input.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS) * 1000 : null;
+  // The current secret becomes the previous one as it is stored: sealed, with the same key.
   await db
     .updateTable('merchants')
-    .set({ webhook_secret: secret, webhook_previous_secret: current.webhook_secret, webhook_previous_secret_until: until })
+    .set({ webhook_secret_sealed: ctx.secrets.seal(secret), webhook_previous_secret_sealed: current.webhook_secret_sealed, webhook_previous_secret_until: until })
     .where('id', '=', ctx.merchant.id)
     .execute();
   return { secret, previousValidUntil: until === null ? null : formatWireTime(new Date(until)) };
@@ -25,7 +27,7 @@ export async function rotateWebhookSecret({ ctx, input }: Verb<{ overlapSeconds?
 export async function disableWebhookSigning({ ctx }: Verb<unknown>) {
   await ctx.db.kysely
     .updateTable('merchants')
-    .set({ webhook_secret: null, webhook_previous_secret: null, webhook_previous_secret_until: null })
+    .set({ webhook_secret_sealed: null, webhook_previous_secret_sealed: null, webhook_previous_secret_until: null })
     .where('id', '=', ctx.merchant.id)
     .execute();
   return {};
@@ -48,17 +50,17 @@ export interface WebhookSigningState {
 export async function webhookSigningState({ ctx, input }: Verb<{ accessCode: string }, ServiceContext>): Promise<WebhookSigningState> {
   const row = await ctx.db.kysely
     .selectFrom('merchants')
-    .select(['webhook_secret', 'webhook_previous_secret', 'webhook_previous_secret_until'])
-    .where('access_code', '=', input.accessCode)
+    .select(['webhook_secret_sealed', 'webhook_previous_secret_sealed', 'webhook_previous_secret_until'])
+    .where('access_code_hash', '=', ctx.secrets.hashAccessCode(input.accessCode))
     .executeTakeFirst();
   if (!row) throw new ApiError('000101', `no merchant with access code ${input.accessCode}`);
   const until = row.webhook_previous_secret_until;
-  const previousLive = row.webhook_secret !== null && row.webhook_previous_secret !== null && until !== null && until > Date.now();
+  const previousLive = row.webhook_secret_sealed !== null && row.webhook_previous_secret_sealed !== null && until !== null && until > Date.now();
   return {
     accessCode: input.accessCode,
-    signing: row.webhook_secret !== null,
-    secret: row.webhook_secret,
-    previousSecret: previousLive ? row.webhook_previous_secret : null,
+    signing: row.webhook_secret_sealed !== null,
+    secret: openOptional(ctx.secrets, row.webhook_secret_sealed),
+    previousSecret: previousLive ? openOptional(ctx.secrets, row.webhook_previous_secret_sealed) : null,
     previousValidUntil: previousLive ? formatWireTime(new Date(until)) : null,
   };
 }

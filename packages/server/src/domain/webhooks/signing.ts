@@ -1,8 +1,9 @@
 import { signWebhook, WEBHOOK_SECRET_PREFIX } from '@esimkit/contract';
 import { randomBytes } from 'node:crypto';
-import type { MerchantsTable } from '../../db/schema.js';
+import type { MerchantSettings } from '../context.js';
 
-type SigningState = Pick<MerchantsTable, 'webhook_secret' | 'webhook_previous_secret' | 'webhook_previous_secret_until'>;
+/** The secrets opened (domain/merchants/secrets.ts openSigningState): they are stored sealed. */
+type SigningState = Pick<MerchantSettings, 'webhook_secret' | 'webhook_previous_secret' | 'webhook_previous_secret_until'>;
 
 export function newWebhookSecret(): string {
   return WEBHOOK_SECRET_PREFIX + randomBytes(24).toString('base64');
