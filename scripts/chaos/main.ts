@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -50,7 +50,7 @@ async function cleanUp(keepDatabase: boolean): Promise<void> {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    say(`${signal}: stopping`);
+    say(`${signal}: stopping every process started; server logs kept in ${logDir}`);
     void cleanUp(options.keep).finally(() => process.exit(130));
   });
 }
@@ -188,12 +188,15 @@ async function main(): Promise<number> {
   }
   console.log('OK: every accepted order allocated once with its eSIMs, no ICCID twice, each transactionId one order and one charge, balance = ledger = opening - orders, every ORDER_STATUS delivered, no 5xx, no crash');
   await cleanUp(options.keep);
+  if (!options.keep) rmSync(logDir, { recursive: true, force: true });
   return 0;
 }
 
 main().then(
   (code) => process.exit(code),
   async (error) => {
+    // After Ctrl-C the servers were killed under main's feet: its error says nothing new.
+    if (cleaning) return;
     console.error(error instanceof Error ? (error.stack ?? error.message) : error);
     say(`server logs in ${logDir}`);
     await cleanUp(options.keep);
