@@ -11,7 +11,10 @@ import {
   setProfileSource,
   type ServiceContext,
 } from '@esimkit/server';
-import type { OperatorTarget } from './operator-target.js';
+import { adjustBalance } from '@esimkit/server/internal/domain/merchants/adjust';
+import { merchantLedgerStatement } from '@esimkit/server/internal/domain/merchants/ledger-statement';
+import { setMerchantDisabled } from '@esimkit/server/internal/domain/merchants/update-settings';
+import { unknownAccessCode, type OperatorTarget } from './operator-target.js';
 
 /** Records handed to importUsageRecords at once (it applies them a transaction per 500). */
 const USAGE_BATCH = 500;
@@ -28,6 +31,20 @@ export function directTarget(ctx: ServiceContext): OperatorTarget {
     setProfileSource: (input) => setProfileSource({ ctx, input }),
     listProfileSources: () => listProfileSources(ctx),
     packagesWithoutSource: () => packagesWithoutSource(ctx),
+    adjust: (input) => adjustBalance({ ctx, input }),
+    setDisabled: (input) => setMerchantDisabled({ ctx, input }),
+    async statement({ accessCode, from, to, page, pageSize }) {
+      const merchant = (await listMerchants({ ctx, input: { search: accessCode } })).find((m) => m.accessCode === accessCode);
+      if (!merchant) throw unknownAccessCode(accessCode);
+      const found = await merchantLedgerStatement({ ctx, input: { merchantId: merchant.id, from: from?.getTime(), to: to?.getTime(), page, pageSize } });
+      if (!found) throw unknownAccessCode(accessCode);
+      return {
+        entries: found.lines.map((l) => ({ entryId: l.id, time: l.at.toISOString(), kind: l.kind, reference: l.reference, note: l.note, amount: l.amount, balance: l.balance })),
+        total: found.total,
+        page: found.page,
+        pageSize: found.pageSize,
+      };
+    },
     importUsageRecords: (records) => importUsageRecords(ctx, records),
     usageBatchSize: USAGE_BATCH,
   };

@@ -1,7 +1,7 @@
 import type { SignaturePolicy } from '@esimkit/contract';
 import type { OperatorClient } from './operator-client.js';
 import type { PackageProfileSource } from '@esimkit/server';
-import type { InventoryResult, InventoryRows, MerchantSummary, OperatorTarget } from './operator-target.js';
+import { unknownAccessCode, type InventoryResult, type InventoryRows, type MerchantSummary, type OperatorTarget, type Statement } from './operator-target.js';
 
 // The operator operations over a remote server's operator API (docs/operator-api.md), answered
 // in the shapes of the domain's verbs so that each command prints what it prints on the
@@ -30,8 +30,7 @@ export function remoteTarget(api: OperatorClient): OperatorTarget {
   const merchantIdOf = async (accessCode: string): Promise<number> => {
     const { merchantList } = await api.call<{ merchantList: { merchantId: number; accessCode: string }[] }>('merchant/list', { search: accessCode });
     const merchant = merchantList.find((m) => m.accessCode === accessCode);
-    // depositFunds' words for an unknown access code.
-    if (!merchant) throw new Error(`no merchant with access code ${accessCode}`);
+    if (!merchant) throw unknownAccessCode(accessCode);
     return merchant.merchantId;
   };
   const deposit = (merchantId: number, amount: number, reason: string) => api.call<{ balance: number }>('merchant/deposit', { merchantId, amount, reason });
@@ -108,6 +107,25 @@ export function remoteTarget(api: OperatorClient): OperatorTarget {
       if ((await api.mode()) !== 'production') return [];
       const all = await listSources();
       return all.filter((p) => p.source === null || p.source === 'simulator').map((p) => p.packageCode);
+    },
+
+    async adjust({ accessCode, amount, reason }) {
+      return { balance: (await api.call<{ balance: number }>('merchant/adjust', { merchantId: await merchantIdOf(accessCode), amount, reason })).balance };
+    },
+
+    async setDisabled({ accessCode, disabled }) {
+      await api.call(disabled ? 'merchant/disable' : 'merchant/enable', { merchantId: await merchantIdOf(accessCode) });
+    },
+
+    async statement({ accessCode, from, to, page, pageSize }) {
+      const found = await api.call<{ entryList: Statement['entries']; total: number; pageNum: number; pageSize: number }>('merchant/statement', {
+        merchantId: await merchantIdOf(accessCode),
+        ...(from ? { from: from.toISOString() } : {}),
+        ...(to ? { to: to.toISOString() } : {}),
+        pageNum: page,
+        pageSize,
+      });
+      return { entries: found.entryList, total: found.total, page: found.pageNum, pageSize: found.pageSize };
     },
 
     importUsageRecords: (records) => api.call('usage/records', { records }),

@@ -42,10 +42,33 @@ export interface OperatorTarget {
   listProfileSources(): Promise<PackageProfileSource[]>;
   /** Production's plans that cannot be ordered; none in the sandbox. */
   packagesWithoutSource(): Promise<string[]>;
+  /** A signed correction with its reason; refused (200007) below zero. */
+  adjust(input: { accessCode: string; amount: number; reason: string }): Promise<{ balance: number }>;
+  setDisabled(input: { accessCode: string; disabled: boolean }): Promise<void>;
+  statement(input: StatementRequest): Promise<Statement>;
   /** One batch of usage records, at most usageBatchSize. */
   importUsageRecords(records: UsageRecordInput[]): Promise<UsageImportResult>;
   readonly usageBatchSize: number;
 }
+
+export interface StatementRequest {
+  accessCode: string;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  page: number;
+  pageSize: number;
+}
+
+/** A page of a merchant's ledger, newest first, each entry with the balance just after it (the operator API's shape). */
+export interface Statement {
+  entries: { entryId: number; time: string; kind: string; reference: string | null; note: string | null; amount: number; balance: number }[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** depositFunds' words for an access code no merchant has, whichever way it was looked up. */
+export const unknownAccessCode = (accessCode: string) => new Error(`no merchant with access code ${accessCode}`);
 
 export interface RemoteOption {
   url?: string;

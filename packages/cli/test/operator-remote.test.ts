@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import { installProfile } from '@esimkit/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, type TestServer } from '../../server/test/support/harness.js';
-import { operatorToken } from '../../server/test/support/operator.js';
 import { as, esimIdOf, esimPaths, expectSuccess, orderOne, startEsimServer, type Merchant } from '../../server/test/support/orders.js';
-import { revokeOperatorToken } from '../../server/src/domain/operator-tokens/revoke.js';
 import { ROOT, runCli, type Run } from './support.js';
 
 // The operator commands with --url, as an operator runs them against a remote esimkit: child
-// processes calling a real server's operator API with a real token. Each is checked against
+// processes calling a real server's operator API with tokens made by `esimkit operator token
+// create`. Each is checked against
 // the same command on the database directly (DATABASE_URL of that server): same output, same
 // rows written. The remote runs get a DATABASE_URL that does not exist, so a remote command
 // that opened the database would fail.
@@ -23,9 +22,9 @@ let remote: Record<string, string>;
 
 beforeAll(async () => {
   server = await startEsimServer();
-  token = await operatorToken(server, ['*'], 'cli-remote');
   dir = mkdtempSync(join(tmpdir(), 'esimkit-remote-'));
   direct = { DATABASE_URL: server.databaseUrl, LOG_LEVEL: 'silent', SEED_CATALOG: 'none' };
+  token = (await newToken('cli-remote', '*')).token;
   remote = { DATABASE_URL: join(dir, 'no-such-folder', 'none.db'), LOG_LEVEL: 'silent', ESIMKIT_OPERATOR_URL: server.baseUrl, ESIMKIT_OPERATOR_TOKEN: token };
 });
 afterAll(async () => {
@@ -35,6 +34,13 @@ afterAll(async () => {
 
 const esimkit = (args: string[], env: Record<string, string>) => runCli(args, env);
 const db = () => server.runtime.ctx.db.kysely;
+
+/** A token made as an operator makes one: `esimkit operator token create` on the server's database. */
+async function newToken(name: string, scopes: string): Promise<{ id: number; token: string }> {
+  const run = await esimkit(['operator', 'token', 'create', '--name', name, '--scopes', scopes, '--json'], direct);
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout);
+}
 
 function ok(run: Run): string {
   expect(run.stderr, 'stderr').toBe('');
@@ -129,6 +135,52 @@ describe('merchant commands with --url', () => {
     expect(await db().selectFrom('merchants').select('id').execute()).toEqual(before);
   });
 
+  it('adjust, disable, enable and statement: the same answers and entries both ways', { timeout: SLOW }, async () => {
+    const [a, b] = await Promise.all([server.merchant({ balance: 100_000 }), server.merchant({ balance: 100_000 })]);
+    const both = (args: (code: string) => string[]) => Promise.all([esimkit(args(a.accessCode), remote), esimkit(args(b.accessCode), direct)]);
+    const same = ([viaApi, viaDb]: [Run, Run]) => {
+      expect(ok(viaApi).replaceAll(a.accessCode, 'CODE')).toBe(ok(viaDb).replaceAll(b.accessCode, 'CODE'));
+      return ok(viaApi);
+    };
+
+    expect(same(await both((c) => ['merchant', 'adjust', '--access-code', c, '--amount', '-2500', '--reason', 'charged twice']))).toBe(
+      `Balance of ${a.accessCode}: $9.75 (97500 units)\n`,
+    );
+    expect(JSON.parse(same(await both((c) => ['merchant', 'adjust', '--access-code', c, '--amount=700', '--reason', ' goodwill ', '--json'])))).toEqual({
+      accessCode: a.accessCode,
+      balance: 98_200,
+    });
+    // Below zero: refused both ways (the API says its code), nothing written.
+    const [tooMuch, tooMuchDirect] = await both((c) => ['merchant', 'adjust', '--access-code', c, '--amount', '-1000000', '--reason', 'no']);
+    expect(oneLineError(tooMuch, 1)).toBe(oneLineError(tooMuchDirect, 1).replace('error: ', 'error: 200007 '));
+    expect(await ledgerOf(a.id)).toEqual(await ledgerOf(b.id));
+    expect((await ledgerOf(a.id)).map((e) => e.note)).toEqual(['opening balance', 'charged twice', 'goodwill']);
+
+    const disabled = await both((c) => ['merchant', 'disable', '--access-code', c]);
+    expect(same(disabled)).toMatch(/is disabled: the partner API refuses its access code \(000101\)\.\n$/);
+    const refused = await call(server, esimPaths.balance, {}, as(a));
+    expect(refused.json.errorCode).toBe('000101');
+    expect((await merchantRowByName(a.name)).disabled).toEqual((await merchantRowByName(b.name)).disabled);
+    expect(JSON.parse(same(await both((c) => ['merchant', 'enable', '--access-code', c, '--json'])))).toEqual({ accessCode: a.accessCode, disabled: false });
+    expect(expectSuccess(await call(server, esimPaths.balance, {}, as(a))).balance).toBe(98_200);
+
+    const statement = await both((c) => ['merchant', 'statement', '--access-code', c, '--page-size', '2']);
+    expect(statement[0].stdout).toMatch(/^time +kind +amount +balance +reference +note\n[- ]+\n.+ adjustment +\$0\.07 +\$9\.82 +goodwill\n.+ adjustment +-\$0\.25 +\$9\.75 +charged twice\nPage 1 of 2 \(3 entries\)\.\n$/);
+    const strip = (run: Run) => JSON.parse(ok(run)).entries.map(({ entryId: _e, time: _t, ...rest }: any) => rest);
+    const [page2, page2Direct] = await both((c) => ['merchant', 'statement', '--access-code', c, '--page-size', '2', '--page', '2', '--json']);
+    expect(strip(page2)).toEqual(strip(page2Direct));
+    expect(JSON.parse(page2.stdout)).toMatchObject({ total: 3, page: 2, pageSize: 2, entries: [{ kind: 'deposit', amount: 100_000, balance: 100_000, note: 'opening balance' }] });
+    const [future, futureDirect] = await both((c) => ['merchant', 'statement', '--access-code', c, '--from', '2099-01-01T00:00Z', '--json']);
+    expect(JSON.parse(ok(future))).toEqual(JSON.parse(ok(futureDirect)));
+    expect(JSON.parse(future.stdout)).toEqual({ entries: [], total: 0, page: 1, pageSize: 50 });
+
+    const [unknown, unknownDirect] = await Promise.all([
+      esimkit(['merchant', 'statement', '--access-code', 'nobody'], remote),
+      esimkit(['merchant', 'statement', '--access-code', 'nobody'], direct),
+    ]);
+    expect(oneLineError(unknown, 1)).toBe(oneLineError(unknownDirect, 1));
+  });
+
   it('verify-ledger works on the database only: --url is refused, exit 2', { timeout: SLOW }, async () => {
     const refused = await esimkit(['merchant', 'verify-ledger', '--url', server.baseUrl], remote);
     expect(oneLineError(refused, 2)).toMatch(/verify-ledger cannot call a remote server .*DATABASE_URL/);
@@ -140,10 +192,9 @@ describe('merchant commands with --url', () => {
 
 describe('token problems', () => {
   it('no token, a wrong, a revoked or an unscoped token: one line each, nothing done', { timeout: SLOW }, async () => {
-    const readOnly = await operatorToken(server, ['merchants:read'], 'read-only');
-    const toRevoke = await operatorToken(server, ['*'], 'to-revoke');
-    const revokedRow = await db().selectFrom('operator_tokens').select('id').where('name', '=', 'to-revoke').executeTakeFirstOrThrow();
-    await revokeOperatorToken({ ctx: server.runtime.ctx, input: { id: Number(revokedRow.id) } });
+    const readOnly = (await newToken('read-only', 'merchants:read')).token;
+    const { id, token: toRevoke } = await newToken('to-revoke', '*');
+    ok(await esimkit(['operator', 'token', 'revoke', String(id)], direct));
 
     const create = ['merchant', 'create', '--name', 'Never Made'];
     const [missing, wrong, gone, unscoped, listed, noServer, badUrl] = await Promise.all([

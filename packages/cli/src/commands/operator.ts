@@ -4,6 +4,7 @@ import { migrate, readCatalogFile, verifyLedgers } from '@esimkit/server';
 import { InvalidArgumentError, type Command } from 'commander';
 import { withExamples } from '../help.js';
 import { fail, printJson, printTable } from '../output.js';
+import { registerMerchantAccountCommands } from './merchant-account.js';
 import { directOnly, URL_OPTION, withOperatorTarget, type RemoteOption } from '../operator-target.js';
 import { withContext } from '../with-context.js';
 
@@ -148,6 +149,8 @@ export function registerOperatorCommands(program: Command): void {
       else printTable(checks.map((c) => ({ ...c, balance: formatUnits(c.balance), ledgerSum: formatUnits(c.ledgerSum) })));
       if (checks.some((c) => !c.ok)) process.exitCode = 1;
     });
+
+  registerMerchantAccountCommands(merchant);
 
   const catalog = withExamples(
     program.command('catalog').description('manage the package catalogue'),
