@@ -6,6 +6,7 @@ import { registerPartnerCommands } from '../src/commands/partner.js';
 import { registerSandboxCommands } from '../src/commands/sandbox.js';
 import { registerSmdpCommands } from '../src/commands/smdp.js';
 import { registerSecretsCommands } from '../src/commands/secrets.js';
+import { registerUsageCommands } from '../src/commands/usage.js';
 import { registerUserCommands } from '../src/commands/users.js';
 import { runCli } from './support.js';
 
@@ -19,6 +20,7 @@ function program(): Command {
   registerOperatorCommands(root);
   registerInventoryCommands(root);
   registerPartnerCommands(root);
+  registerUsageCommands(root); // joins the partner's `usage` command
   registerSandboxCommands(root);
   registerSmdpCommands(root);
   registerUserCommands(root);
@@ -102,7 +104,11 @@ describe('--help of every command', () => {
       let ran: string | undefined;
       for (const command of [root, ...allCommands(root)]) {
         command.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-        if (command.commands.length === 0) command.action(() => void (ran = pathOf(command)));
+        // Leaves, and a command that runs itself as well as having subcommands (`usage
+        // <esimTranNo...>` and its `usage import`); commander keeps whether it has an action
+        // only in a private field.
+        const runsItself = (command as unknown as { _actionHandler?: unknown })._actionHandler != null;
+        if (command.commands.length === 0 || runsItself) command.action(() => void (ran = pathOf(command)));
       }
       const words = argv(example);
       expect(words[0], example).toBe('esimkit');
