@@ -62,8 +62,13 @@ describe('the replay window across restarts (no Redis)', () => {
     await first.app.close();
     await first.runtime.ctx.db.kysely.deleteFrom('seen_request_ids').execute();
     const second = await start(first.databaseUrl);
+    // Signed after the new process started but before its first signed request: it cannot
+    // have been served by the crashed process, so it is taken (the start, not the first
+    // request, is the line).
+    const signedAfterStart = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(expectFailure(await call(second, paths.balance, '{}', served))).toBe('101001');
-    const after = { ...served, requestId: randomUUID(), timestamp: String(Date.now() + 1000) };
+    const after = { ...served, requestId: randomUUID(), timestamp: String(signedAfterStart) };
     expect((await call(second, paths.balance, '{}', after)).json.success).toBe(true);
   });
 

@@ -57,6 +57,12 @@ export class PersistentReplayGuard implements ReplayGuard {
   private loaded: Promise<void> | undefined;
   /** After a crash: signed timestamps before this are refused. */
   private refuseSignedBefore: number | undefined;
+  /**
+   * When this process started: a request signed later cannot have been served by the process
+   * that crashed before it. Taken here, not at the first signed request (the window is read
+   * lazily), or requests signed between the start and the first one would be refused too.
+   */
+  private readonly startedAt = Date.now();
 
   /** `ttlMs`: how long a RequestID is remembered (twice the signature window). */
   constructor(
@@ -72,7 +78,7 @@ export class PersistentReplayGuard implements ReplayGuard {
   }
 
   private async load(ttlMs: number): Promise<void> {
-    const startedAt = Date.now();
+    const startedAt = this.startedAt;
     const rows = await this.db.kysely.transaction().execute(async (tx) => {
       const found = await tx.selectFrom('seen_request_ids').select(['key', 'expires_at']).execute();
       // Read once: the next clean stop writes them again, with the mark.
