@@ -344,3 +344,17 @@ describe('daily plans', () => {
     expect(now).toMatchObject({ network_usage: 1320, daily_usage: 1020, order_usage: 1320 });
   });
 });
+
+describe('sandbox reset', () => {
+  it('forgets the records of the eSIMs it removes: sent again after it, a record counts anew', async () => {
+    const other = await server.merchant({ balance: 10_000_000 });
+    const esim = await installed('JP_1_7', other);
+    const sent = record(esim, 1000);
+    expect(await importUsageRecords(ctx(), [sent])).toMatchObject({ accepted: 1 });
+    await client(server, other.accessCode).ok(sb('reset'), { balance: 10_000_000 });
+    expect(await db().selectFrom('usage_records').select('record_id').where('record_id', '=', sent.recordId).execute()).toEqual([]);
+    const again = await installed('JP_1_7', other);
+    // The same record id, for the new eSIM (a record's period must end after its eSIM was made).
+    expect(await importUsageRecords(ctx(), [{ ...record(again, 1000), recordId: sent.recordId }])).toMatchObject({ accepted: 1, duplicates: 0 });
+  });
+});

@@ -28,7 +28,10 @@ export async function resetSandbox({ ctx, input }: { ctx: MerchantContext; input
       const batch = esimIds.slice(i, i + 500);
       await tx.deleteFrom('esim_packages').where('esim_id', 'in', batch).execute();
       await tx.updateTable('profiles').set({ esim_id: null }).where('esim_id', 'in', batch).execute();
+      // The network's records of these eSIMs go with them: sent again, they count anew.
+      await tx.deleteFrom('usage_records').where('esim_id', 'in', batch).execute();
     }
+    await tx.deleteFrom('es2_profiles').where('order_id', 'in', tx.selectFrom('orders').select('id').where('merchant_id', '=', merchantId)).execute();
     await tx.deleteFrom('esim_events').where('merchant_id', '=', merchantId).execute();
     await tx.deleteFrom('sms_messages').where('merchant_id', '=', merchantId).execute();
     await tx.deleteFrom('topups').where('merchant_id', '=', merchantId).execute();
