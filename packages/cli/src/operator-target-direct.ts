@@ -13,7 +13,8 @@ import {
 } from '@esimkit/server';
 import { adjustBalance } from '@esimkit/server/internal/domain/merchants/adjust';
 import { merchantLedgerStatement } from '@esimkit/server/internal/domain/merchants/ledger-statement';
-import { setMerchantDisabled } from '@esimkit/server/internal/domain/merchants/update-settings';
+import { merchantAccount } from '@esimkit/server/internal/domain/merchants/account';
+import { setMerchantDisabled, updateMerchantSettings } from '@esimkit/server/internal/domain/merchants/update-settings';
 import { unknownAccessCode, type OperatorTarget } from './operator-target.js';
 
 /** Records handed to importUsageRecords at once (it applies them a transaction per 500). */
@@ -33,6 +34,14 @@ export function directTarget(ctx: ServiceContext): OperatorTarget {
     packagesWithoutSource: () => packagesWithoutSource(ctx),
     adjust: (input) => adjustBalance({ ctx, input }),
     setDisabled: (input) => setMerchantDisabled({ ctx, input }),
+    async changeSettings(input) {
+      await updateMerchantSettings({ ctx, input });
+      const merchant = (await listMerchants({ ctx, input: { search: input.accessCode } })).find((m) => m.accessCode === input.accessCode);
+      const account = merchant && (await merchantAccount({ ctx, input: { id: merchant.id } }));
+      if (!account) throw unknownAccessCode(input.accessCode);
+      const { signaturePolicy, rateLimit, rateBurst, ipBlocklist, disabled } = account;
+      return { accessCode: input.accessCode, signaturePolicy, rateLimit, rateBurst, ipBlocklist, disabled };
+    },
     async statement({ accessCode, from, to, page, pageSize }) {
       const merchant = (await listMerchants({ ctx, input: { search: accessCode } })).find((m) => m.accessCode === accessCode);
       if (!merchant) throw unknownAccessCode(accessCode);

@@ -1,7 +1,7 @@
 import type { SignaturePolicy } from '@esimkit/contract';
 import type { OperatorClient } from './operator-client.js';
 import type { PackageProfileSource } from '@esimkit/server';
-import { unknownAccessCode, type InventoryResult, type InventoryRows, type MerchantSummary, type OperatorTarget, type Statement } from './operator-target.js';
+import { unknownAccessCode, type MerchantSettings, type InventoryResult, type InventoryRows, type MerchantSummary, type OperatorTarget, type Statement } from './operator-target.js';
 
 // The operator operations over a remote server's operator API (docs/operator-api.md), answered
 // in the shapes of the domain's verbs so that each command prints what it prints on the
@@ -115,6 +115,18 @@ export function remoteTarget(api: OperatorClient): OperatorTarget {
 
     async setDisabled({ accessCode, disabled }) {
       await api.call(disabled ? 'merchant/disable' : 'merchant/enable', { merchantId: await merchantIdOf(accessCode) });
+    },
+
+    async changeSettings({ accessCode, signaturePolicy, rateLimit, rateBurst, ipBlocklist }) {
+      const merchantId = await merchantIdOf(accessCode);
+      type Settings = Omit<MerchantSettings, 'accessCode'>;
+      let after: Settings | undefined;
+      if (signaturePolicy !== undefined || rateLimit !== undefined) {
+        after = await api.call<Settings>('merchant/settings', { merchantId, signaturePolicy, rateLimit, rateBurst });
+      }
+      if (ipBlocklist !== undefined) after = await api.call<Settings>('merchant/blocklist', { merchantId, ipBlocklist });
+      after ??= await api.call<Settings>('merchant/get', { merchantId });
+      return { accessCode, signaturePolicy: after.signaturePolicy, rateLimit: after.rateLimit, rateBurst: after.rateBurst, ipBlocklist: after.ipBlocklist, disabled: after.disabled };
     },
 
     async statement({ accessCode, from, to, page, pageSize }) {

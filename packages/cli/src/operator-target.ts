@@ -10,6 +10,7 @@ import type {
   UsageImportResult,
   UsageRecordInput,
 } from '@esimkit/server';
+import type { SignaturePolicy } from '@esimkit/contract';
 import type { Command } from 'commander';
 import { OperatorClient, OPERATOR_TOKEN_ENV, OPERATOR_URL_ENV, remoteUrlOf } from './operator-client.js';
 import { directTarget } from './operator-target-direct.js';
@@ -45,10 +46,30 @@ export interface OperatorTarget {
   /** A signed correction with its reason; refused (200007) below zero. */
   adjust(input: { accessCode: string; amount: number; reason: string }): Promise<{ balance: number }>;
   setDisabled(input: { accessCode: string; disabled: boolean }): Promise<void>;
+  /** Changes the fields given (an empty ipBlocklist clears it) and answers the settings after. */
+  changeSettings(input: SettingsChange): Promise<MerchantSettings>;
   statement(input: StatementRequest): Promise<Statement>;
   /** One batch of usage records, at most usageBatchSize. */
   importUsageRecords(records: UsageRecordInput[]): Promise<UsageImportResult>;
   readonly usageBatchSize: number;
+}
+
+export interface SettingsChange {
+  accessCode: string;
+  signaturePolicy?: SignaturePolicy;
+  rateLimit?: number;
+  /** Only with rateLimit. */
+  rateBurst?: number;
+  ipBlocklist?: string[];
+}
+
+export interface MerchantSettings {
+  accessCode: string;
+  signaturePolicy: SignaturePolicy;
+  rateLimit: number;
+  rateBurst: number;
+  ipBlocklist: string[];
+  disabled: boolean;
 }
 
 export interface StatementRequest {

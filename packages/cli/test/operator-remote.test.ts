@@ -181,6 +181,36 @@ describe('merchant commands with --url', () => {
     expect(oneLineError(unknown, 1)).toBe(oneLineError(unknownDirect, 1));
   });
 
+  it('settings: shown and changed alike both ways, and the partner API follows', { timeout: SLOW }, async () => {
+    const [a, b] = await Promise.all([server.merchant({ rateLimit: 8, signaturePolicy: 'optional' }), server.merchant({ rateLimit: 8, signaturePolicy: 'optional' })]);
+    const both = (args: string[]) => Promise.all([esimkit(['merchant', 'settings', '--access-code', a.accessCode, ...args], remote), esimkit(['merchant', 'settings', '--access-code', b.accessCode, ...args], direct)]);
+    const same = ([viaApi, viaDb]: [Run, Run]) => {
+      expect(ok(viaApi).replaceAll(a.accessCode, 'CODE')).toBe(ok(viaDb).replaceAll(b.accessCode, 'CODE'));
+      return ok(viaApi);
+    };
+    expect(JSON.parse(same(await both(['--json'])))).toEqual({ accessCode: a.accessCode, signaturePolicy: 'optional', rateLimit: 8, rateBurst: 8, ipBlocklist: [], disabled: false });
+    expect(JSON.parse(same(await both(['--signature', 'required', '--rate-limit', '2.5', '--burst', '4', '--block-ip', '127.0.0.0/8,10.0.0.1', '--json'])))).toEqual({
+      accessCode: a.accessCode,
+      signaturePolicy: 'required',
+      rateLimit: 2.5,
+      rateBurst: 4,
+      ipBlocklist: ['127.0.0.0/8', '10.0.0.1'],
+      disabled: false,
+    });
+    // The block list holds the test's own address: the partner API refuses it now.
+    expect((await call(server, esimPaths.balance, {}, as(a))).json.errorCode).toBe('101002');
+    expect(same(await both(['--block-ip', 'none']))).toMatch(/ \(none\) +false\n$/);
+    expect(expectSuccess(await call(server, esimPaths.balance, {}, { accessCode: a.accessCode, secretKey: a.secretKey })).balance).toBe(0);
+    const [rowA, rowB] = await Promise.all([merchantRowByName(a.name), merchantRowByName(b.name)]);
+    const settings = (r: any) => [r.signature_policy, r.rate_limit, r.rate_burst, r.ip_blocklist];
+    expect(settings(rowA)).toEqual(settings(rowB));
+
+    const [bad, badDirect] = await both(['--block-ip', 'nowhere']);
+    expect(oneLineError(bad, 1)).toBe(oneLineError(badDirect, 1).replace('error: ', 'error: 000107 '));
+    const burstAlone = await esimkit(['merchant', 'settings', '--access-code', a.accessCode, '--burst', '3'], remote);
+    expect(oneLineError(burstAlone, 1)).toBe('error: --burst goes with --rate-limit\n');
+  });
+
   it('verify-ledger works on the database only: --url is refused, exit 2', { timeout: SLOW }, async () => {
     const refused = await esimkit(['merchant', 'verify-ledger', '--url', server.baseUrl], remote);
     expect(oneLineError(refused, 2)).toMatch(/verify-ledger cannot call a remote server .*DATABASE_URL/);

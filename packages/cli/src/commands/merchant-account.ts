@@ -1,4 +1,4 @@
-import { formatUnits } from '@esimkit/contract';
+import { formatUnits, signaturePolicies, type SignaturePolicy } from '@esimkit/contract';
 import { InvalidArgumentError, type Command } from 'commander';
 import { withExamples } from '../help.js';
 import { fail, printJson, printTable } from '../output.js';
@@ -6,8 +6,8 @@ import { URL_OPTION, withOperatorTarget, type RemoteOption } from '../operator-t
 import { positiveInteger, timeArgument } from '../partner-client.js';
 
 // What the console and the operator API do to a merchant's account that `merchant create |
-// deposit` do not: adjust the balance with a reason, disable and enable, read the ledger
-// statement. On the database or, with --url, through the operator API (operator-target.ts).
+// deposit` do not: adjust the balance with a reason, change the API settings, disable and
+// enable, read the ledger statement. On the database or, with --url, through the operator API (operator-target.ts).
 // A merchant is named by its access code, as `merchant deposit` names it.
 
 /** A whole number of units, positive to credit, negative to debit, never 0. */
@@ -18,7 +18,19 @@ function signedUnits(value: string): number {
   return Number(value);
 }
 
-/** Registers adjust, disable, enable and statement under `merchant` (commands/operator.ts). */
+function policy(value: string): SignaturePolicy {
+  const found = signaturePolicies.find((name) => name === value);
+  if (!found) throw new InvalidArgumentError(`must be ${signaturePolicies.join(', ')}`);
+  return found;
+}
+
+// Decimal digits only, as merchant create reads them.
+function rate(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value.trim())) throw new InvalidArgumentError('must be a number, 0 or more');
+  return Number(value);
+}
+
+/** Registers adjust, settings, disable, enable and statement under `merchant` (commands/operator.ts). */
 export function registerMerchantAccountCommands(merchant: Command): void {
   withExamples(
     merchant.command('adjust'),
@@ -35,6 +47,36 @@ export function registerMerchantAccountCommands(merchant: Command): void {
       const result = await withOperatorTarget(options, (target) => target.adjust({ accessCode: options.accessCode, amount: options.amount, reason: options.reason }));
       if (options.json) printJson({ accessCode: options.accessCode, ...result });
       else process.stdout.write(`Balance of ${options.accessCode}: ${formatUnits(result.balance)} (${result.balance} units)\n`);
+    });
+
+  withExamples(
+    merchant.command('settings'),
+    'esimkit merchant settings --access-code "$ESIMKIT_ACCESS_CODE"                       # show them',
+    'esimkit merchant settings --access-code "$ESIMKIT_ACCESS_CODE" --signature required --rate-limit 20 --burst 40',
+    'esimkit merchant settings --access-code "$ESIMKIT_ACCESS_CODE" --block-ip none --url https://esim.example.com --json',
+  )
+    .description('show or change how the partner API treats a merchant: signature policy, rate limit, IP block list (the next request is served with them)')
+    .requiredOption('--access-code <code>', "the merchant's access code")
+    .option('--signature <policy>', `${signaturePolicies.join(', ')}`, policy)
+    .option('--rate-limit <perSecond>', 'requests per second, 0 = unlimited', rate)
+    .option('--burst <requests>', 'rate limit bucket size, with --rate-limit (default: the rate)', positiveInteger)
+    .option('--block-ip <list>', 'comma-separated IPs or CIDR blocks to refuse (101002), replacing the list; none clears it')
+    .option(...URL_OPTION)
+    .option('--json', 'print JSON')
+    .action(async (options: RemoteOption & { accessCode: string; signature?: SignaturePolicy; rateLimit?: number; burst?: number; blockIp?: string; json?: boolean }) => {
+      if (options.burst !== undefined && options.rateLimit === undefined) fail('--burst goes with --rate-limit');
+      const blocklist = options.blockIp === undefined ? undefined : options.blockIp.trim() === 'none' ? [] : options.blockIp.split(',').map((s) => s.trim()).filter(Boolean);
+      const settings = await withOperatorTarget(options, (target) =>
+        target.changeSettings({
+          accessCode: options.accessCode,
+          ...(options.signature !== undefined ? { signaturePolicy: options.signature } : {}),
+          ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+          ...(options.burst !== undefined ? { rateBurst: options.burst } : {}),
+          ...(blocklist !== undefined ? { ipBlocklist: blocklist } : {}),
+        }),
+      );
+      if (options.json) printJson(settings);
+      else printTable([{ ...settings, ipBlocklist: settings.ipBlocklist.join(',') || '(none)' }]);
     });
 
   for (const disabled of [true, false]) {
