@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { dialectOf, type Dialect } from './dialect.js';
+import { OwnSchemaPostgresDialect } from './schema-introspector.js';
 import { asDatabaseError, isPostgresUrl, noDatabaseError, sqlitePath } from './errors.js';
 import type { Database } from './schema.js';
 
@@ -56,7 +57,7 @@ function connectPostgres(url: string, poolSize: number): Db {
     max: poolSize,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }, schema ?? 'public') });
   return { kysely, dialect: dialectOf('postgres'), schema, close: () => kysely.destroy() };
 }
 
