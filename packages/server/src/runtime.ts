@@ -66,6 +66,9 @@ export interface RuntimeOptions {
  * runtimes in one process (tests, a CLI command inside a server) share nothing.
  */
 export async function openRuntime(config: Config, givenClock?: Clock, options: RuntimeOptions = {}): Promise<Runtime> {
+  // A real SM-DP+ over ES2+ when ES2_SMDP_URL is set (docs/production.md). Its PEM files are
+  // read first: an unreadable one stops the start before any connection is opened.
+  const es2 = config.es2.smdpUrl ? Es2PlusClient.fromSettings({ ...config.es2, smdpUrl: config.es2.smdpUrl }, config.smdpAddress) : undefined;
   const db: Db = connect(config.databaseUrl, { create: options.createDatabase ?? true, durable: config.mode === 'production' });
   // After connecting: a command run where there is no database says so, and makes no key file.
   let secretKey: ResolvedSecretKey;
@@ -117,8 +120,6 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     ...(sandbox ? { sandbox } : {}),
   });
   const replayGuard = redis ? new RedisReplayGuard(redis) : new PersistentReplayGuard(db, config.signatureWindowMs * 2, (error) => logger?.error({ err: error }, 'keeping the replay window at stop failed'));
-  // A real SM-DP+ over ES2+ when ES2_SMDP_URL is set (docs/production.md); its PEM files are read now.
-  const es2 = config.es2.smdpUrl ? Es2PlusClient.fromSettings({ ...config.es2, smdpUrl: config.es2.smdpUrl }, config.smdpAddress) : undefined;
   const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(services.sequences, config.smdpAddress), es2 }));
   runner = jobs;
   return {
