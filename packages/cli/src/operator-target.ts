@@ -12,7 +12,7 @@ import type {
 } from '@esimkit/server';
 import type { SignaturePolicy } from '@esimkit/contract';
 import type { Command } from 'commander';
-import { OperatorClient, OPERATOR_TOKEN_ENV, OPERATOR_URL_ENV, remoteUrlOf } from './operator-client.js';
+import { OperatorClient, OPERATOR_TOKEN_ENV, OPERATOR_URL_ENV, remoteUrlOf, SETUP_EXIT } from './operator-client.js';
 import { directTarget } from './operator-target-direct.js';
 import { remoteTarget } from './operator-target-remote.js';
 import { withContext } from './with-context.js';
@@ -110,10 +110,11 @@ export function directOnly<C extends Command>(command: C, why: string): C {
   command.option('--url <url>', `not available: ${why}`);
   command.hook('preAction', (_root, action) => {
     const url = action.opts<RemoteOption>().url;
-    if (url !== undefined) {
-      process.stderr.write(`error: esimkit ${action.parent?.name() ?? ''} ${action.name()} cannot call a remote server (--url ${url}): ${why}\n`.replace('esimkit  ', 'esimkit '));
-      process.exit(2);
-    }
+    if (url === undefined) return;
+    const names: string[] = [];
+    for (let c: Command | null = action; c?.parent; c = c.parent) names.unshift(c.name());
+    process.stderr.write(`error: esimkit ${names.join(' ')} cannot call a remote server (--url ${url}): ${why}\n`);
+    process.exit(SETUP_EXIT);
   });
   return command;
 }

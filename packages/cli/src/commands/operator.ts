@@ -1,6 +1,7 @@
 import { formatUnits, signaturePolicies, type SignaturePolicy } from '@esimkit/contract';
 import { readFile } from 'node:fs/promises';
-import { migrate, readCatalogFile, verifyLedgers } from '@esimkit/server';
+import { migrate, verifyLedgers } from '@esimkit/server';
+import { parseCatalogText } from '@esimkit/server/internal/domain/catalog/import';
 import { InvalidArgumentError, type Command } from 'commander';
 import { withExamples } from '../help.js';
 import { fail, printJson, printTable } from '../output.js';
@@ -166,8 +167,14 @@ export function registerOperatorCommands(program: Command): void {
     .option(...URL_OPTION)
     .option('--json', 'print JSON')
     .action(async (file: string, options: RemoteOption & { json?: boolean }) => {
+      // Read once: parsed here in both modes (the same refusals), the text is what the API takes.
       const text = await readFile(file, 'utf8').catch((error: Error) => fail(`cannot import ${file}: ${error.message}`));
-      const parsed = await readCatalogFile(file).catch((error: Error) => fail(`cannot import ${file}: ${error.message}`));
+      let parsed: ReturnType<typeof parseCatalogText>;
+      try {
+        parsed = parseCatalogText(text);
+      } catch (error) {
+        fail(`cannot import ${file}: ${(error as Error).message}`);
+      }
       // A CSV without rows is refused by the parser; a JSON list without items must be too,
       // or the import would succeed having done nothing.
       if (parsed.packages.length === 0) fail(`cannot import ${file}: it lists no packages`);
