@@ -58,9 +58,12 @@ function expectFailed(answer: Es2Call, subjectCode: string, reasonCode: string):
   expect(answer.json.header.functionExecutionStatus).toMatchObject({ status: 'Failed', statusCodeData: { subjectCode, reasonCode, message: expect.any(String) } });
 }
 
+/** SGP.22's 204, with the two ES2+ headers every answer carries (pySim reads Content-Type on it). */
 function expectTaken(answer: Es2Call): void {
   expect(answer.status, answer.text).toBe(204);
   expect(answer.text).toBe('');
+  expect(answer.headers.get('content-type')).toBe('application/json');
+  expect(answer.headers.get('x-admin-protocol')).toMatch(/^gsma\/rsp\/v2\./);
 }
 
 async function order(count = 1): Promise<{ orderNo: string; esims: any[] }> {

@@ -23,6 +23,7 @@ function expectSuccess(answer: RawAnswer): any {
 function expectFailed(answer: RawAnswer, subjectCode: string, reasonCode: string): void {
   expect(answer.status, answer.text).toBe(200);
   expect(answer.headers['x-admin-protocol']).toMatch(/^gsma\/rsp\/v2\./);
+  expect(answer.headers['content-type']).toBe('application/json');
   expect(answer.json.header.functionExecutionStatus, answer.text).toMatchObject({ status: 'Failed', statusCodeData: { subjectCode, reasonCode, message: expect.any(String) } });
   // The mandatory output fields belong to a successful answer only.
   expect(Object.keys(answer.json)).toEqual(['header']);

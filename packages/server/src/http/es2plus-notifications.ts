@@ -124,7 +124,9 @@ export function registerEs2Notifications(app: FastifyInstance, ctx: ServiceConte
       const outcome = await takeDownloadProgress(ctx, progress);
       if (outcome === 'unknown-iccid') refuse(Subject.iccid, Reason.unknown, `No eSIM has ICCID ${progress.iccid}.`);
       if (outcome !== 'applied') request.log.info({ callId: progress.callId, iccid: progress.iccid, point: progress.notificationPointId, outcome }, 'ES2+ notification taken in without a change');
-      return reply.code(204).header('x-admin-protocol', es2Headers()['x-admin-protocol']).send();
+      // Both ES2+ headers on the 204 too (SGP.22: every answer carries them; pySim reads
+      // Content-Type). Fastify strips Content-Type from a 204 only when a payload is sent.
+      return reply.code(204).headers(es2Headers()).send();
     } catch (error) {
       if (!(error instanceof Refusal)) {
         // Not the SM-DP+'s fault: a 5xx tells it to retry later (the notification was not stored).
