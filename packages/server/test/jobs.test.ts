@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRunner, loadConfig, openRuntime, type Runtime } from '../src/index.js';
 import { enqueueJob } from '../src/jobs/queue.js';
+import { RetryLater } from '../src/jobs/retry-later.js';
 import { call, paths, startTestServer, type TestServer } from './support/harness.js';
 
 // The job queue behind allocation: at-least-once, leases that expire with a dead worker, and
@@ -84,6 +85,7 @@ interface TestJobs {
   probe: { n: number };
   flaky: Record<string, never>;
   doomed: { note: string };
+  patient: Record<string, never>;
 }
 
 describe('two workers on one queue', () => {
@@ -187,5 +189,38 @@ describe('two workers on one queue', () => {
     expect(calls).toBe(3);
     const metrics = await fetch(`${server.baseUrl}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/^esimkit_jobs\{kind="doomed",state="failed"\} 1$/m);
+  });
+  it('waits (RetryLater) use up no attempts: a job that waited 15 times and then throws once is retried, not failed', async () => {
+    const db = server.runtime.ctx.db.kysely;
+    await enqueueJob<TestJobs>(db, { kind: 'patient', payload: {} });
+    let calls = 0;
+    let toldFailed = false;
+    const runner = new JobRunner<Pick<TestJobs, 'patient'>>(server.runtime.ctx, {
+      patient: {
+        run: async () => {
+          calls += 1;
+          if (calls <= 15) throw new RetryLater('SM-DP+ unreachable', 60_000);
+          if (calls === 16) throw new Error('one ordinary failure');
+        },
+        failed: async () => {
+          toldFailed = true;
+        },
+      },
+    });
+    const makeDue = () => db.updateTable('jobs').set({ run_at: 0 }).where('kind', '=', 'patient').execute();
+    for (let i = 0; i < 16; i++) {
+      await makeDue();
+      await runner.drain();
+    }
+    expect(calls).toBe(16);
+    const row = await db.selectFrom('jobs').selectAll().where('kind', '=', 'patient').executeTakeFirstOrThrow();
+    expect(row.failed_at).toBeNull();
+    expect(row.attempts).toBe(1);
+    expect(row.last_error).toContain('one ordinary failure');
+    expect(toldFailed).toBe(false);
+    await makeDue();
+    await runner.drain();
+    expect(calls).toBe(17);
+    expect(await db.selectFrom('jobs').selectAll().where('kind', '=', 'patient').execute()).toHaveLength(0);
   });
 });

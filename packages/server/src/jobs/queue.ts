@@ -126,11 +126,20 @@ export async function removeJob(tx: Executor, job: Job, workerId: string): Promi
   await tx.deleteFrom('jobs').where('id', '=', job.id).where('locked_by', '=', workerId).execute();
 }
 
-/** Releases a failed attempt to run again `delayMs` from now. */
-export async function retryJob(db: Db, job: Job, workerId: string, error: string, delayMs: number): Promise<void> {
+/**
+ * Releases a failed attempt to run again `delayMs` from now. A wait (`giveBackAttempt`) hands
+ * back the attempt its claim counted, so only real failures use up the job's attempts.
+ */
+export async function retryJob(db: Db, job: Job, workerId: string, error: string, delayMs: number, giveBackAttempt = false): Promise<void> {
   await db.kysely
     .updateTable('jobs')
-    .set({ locked_by: null, locked_until: null, last_error: error.slice(0, 2000), run_at: Date.now() + delayMs })
+    .set((eb) => ({
+      locked_by: null,
+      locked_until: null,
+      last_error: error.slice(0, 2000),
+      run_at: Date.now() + delayMs,
+      ...(giveBackAttempt ? { attempts: eb('attempts', '-', 1) } : {}),
+    }))
     .where('id', '=', job.id)
     .where('locked_by', '=', workerId)
     .execute();

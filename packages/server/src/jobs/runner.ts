@@ -201,9 +201,10 @@ export class JobRunner<P = JobPayloads> {
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       if (error instanceof RetryLater) {
-        // Waiting, not failing: retried however many attempts it has had (the handler gives up).
-        this.ctx.log?.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, reason: error.message }, 'job waits');
-        await retryJob(this.ctx.db, job, this.workerId, error.message, error.delayMs ?? backoffMs(job.attempts)).catch(() => {});
+        // Waiting, not failing: the attempt is given back, so waits never use up the attempts
+        // a real failure needs (the handler owns the deadline and gives up itself).
+        this.ctx.log?.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts - 1, reason: error.message }, 'job waits');
+        await retryJob(this.ctx.db, job, this.workerId, error.message, error.delayMs ?? waitMs(job), true).catch(() => {});
         return;
       }
       this.ctx.log?.warn({ err: error, jobId: job.id, kind: job.kind, attempts: job.attempts }, 'job failed');
@@ -216,6 +217,14 @@ export class JobRunner<P = JobPayloads> {
       await handler?.failed?.(ctx, payload, message).catch((err: unknown) => this.ctx.log?.error({ err, jobId: job.id }, 'job failure handler failed'));
     }
   }
+}
+
+/**
+ * A waiting job's next look: as long again as it has existed (200 ms doubling as the wait
+ * goes on, at most a minute). Its attempts cannot measure a wait, since waits give them back.
+ */
+function waitMs(job: Job): number {
+  return Math.min(60_000, Math.max(200, Date.now() - Number(job.created_at)));
 }
 
 /** Exponential backoff from 200 ms, capped at a minute. */
