@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, importInventory, loadConfig, startServer } from '../src/index.js';
 import { listProfileSources, packagesWithoutSource, setProfileSource } from '../src/domain/catalog/profile-sources.js';
-import { call, expectFailure, freshDatabaseUrl, startTestServer, type TestServer } from './support/harness.js';
+import { call, expectFailure, freshDatabaseUrl, productionSecretKey, startTestServer, type TestServer } from './support/harness.js';
 import { as, esimPaths, expectSuccess, newTransactionId, waitForOrder } from './support/orders.js';
 
 // Each package names where its profiles come from. Production sells only what has a real
@@ -135,7 +135,7 @@ describe('the sandbox keeps its defaults', () => {
 
 it('a production start lists the packages without a profile source', async () => {
   const database = await freshDatabaseUrl();
-  const config = loadConfig({ ESIMKIT_MODE: 'production', DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ ESIMKIT_MODE: 'production', DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent', ...productionSecretKey(database.url, { ESIMKIT_MODE: 'production' }) });
   const first = await startServer({ config, logger: false, print: () => {}, warn: () => {} });
   const all = await listProfileSources(first.runtime.ctx);
   const chosen = all[0]!.packageCode;
