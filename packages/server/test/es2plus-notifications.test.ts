@@ -146,6 +146,8 @@ describe('refusals change nothing', () => {
 
   it('checks Content-Type and X-Admin-Protocol', async () => {
     expectFailed(await notify(progress(esim.iccid, 3), { 'content-type': 'text/plain' }), '1.2.1', '2.1');
+    // Content-Types fastify cannot even parse are invalid ones, not missing ones.
+    for (const type of [';', 'application/json/x', 'json']) expectFailed(await notify(progress(esim.iccid, 3), { 'content-type': type }), '1.2.1', '2.1');
     expectFailed(await notify(progress(esim.iccid, 3), { 'x-admin-protocol': 'gsma/rsp/v3.0.0' }), '1.2.2', '2.1');
     const withoutProtocol = await fetch(`${server.baseUrl}${PATH}`, {
       method: 'POST',

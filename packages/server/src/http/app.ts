@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { flagFile } from '../domain/catalog/countries.js';
 import type { ServiceContext } from '../domain/context.js';
 import { renderDocsPage } from './docs/page.js';
+import { decorateUnparsableContentType, setAsideUnparsableContentType } from './content-type.js';
 import { registerEs2Notifications } from './es2plus-notifications.js';
 import { registerInstallPages } from './install-pages.js';
 import { answerClientError } from './client-errors.js';
@@ -33,9 +34,6 @@ export interface AppDeps {
 
 /** Letters, digits and . _ : - up to 64: a trace id, a UUID, a ULID. */
 const PLAIN_REQUEST_ID = /^[\w.:-]{1,64}$/;
-
-/** type/subtype, then parameters if any: what a Content-Type must look like for fastify to read it. */
-const MEDIA_TYPE = /^\s*[\w!#$&^.+-]+\/[\w!#$&^.+-]+\s*(?:;.*)?$/;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { ctx } = deps;
@@ -72,11 +70,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   // Callback style, not async: this runs on every request. A Content-Type fastify cannot
-  // even parse (";", "a/b/c") is dropped, so a valid JSON body behind it is still served.
+  // even parse (";", "a/b/c") is set aside, so a valid JSON body behind it is still served.
+  decorateUnparsableContentType(app);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    const type = request.headers['content-type'];
-    if (type !== undefined && !MEDIA_TYPE.test(type)) delete request.headers['content-type'];
+    setAsideUnparsableContentType(request);
     done();
   });
 

@@ -53,8 +53,8 @@ function checkAccess(token: string | undefined, authorization: string | undefine
   }
 }
 
-function checkTransportHeaders(headers: Record<string, string | string[] | undefined>): void {
-  const type = headers['content-type'];
+function checkTransportHeaders(headers: Record<string, string | string[] | undefined>, unparsableContentType: string | undefined): void {
+  const type = headers['content-type'] ?? unparsableContentType;
   if (typeof type !== 'string' || !/^application\/json\s*(;.*)?$/i.test(type.trim())) {
     refuse(Subject.contentType, type === undefined ? Reason.missing : Reason.invalid, 'Content-Type must be application/json.');
   }
@@ -119,7 +119,7 @@ export function registerEs2Notifications(app: FastifyInstance, ctx: ServiceConte
   app.post(DOWNLOAD_PROGRESS_PATH, async (request, reply) => {
     try {
       checkAccess(ctx.config.es2.notifyToken, request.headers.authorization);
-      checkTransportHeaders(request.headers);
+      checkTransportHeaders(request.headers, request.unparsableContentType);
       const progress = readDownloadProgress(request.body as Buffer | undefined);
       const outcome = await takeDownloadProgress(ctx, progress);
       if (outcome === 'unknown-iccid') refuse(Subject.iccid, Reason.unknown, `No eSIM has ICCID ${progress.iccid}.`);
