@@ -54,7 +54,8 @@ async function main() {
   const child = startChild('lifecycle-server.js', {
     cpu: 0,
     // The receiver is on loopback, which production refuses by default.
-    env: { BENCH_DATABASE_URL: databaseUrl, DATABASE_URL: databaseUrl, ALLOCATION_DELAY_MS: '0', ESIMKIT_MODE: mode, WEBHOOK_ALLOW_PRIVATE: 'on' },
+    // Production seals merchants' secrets with a key it must be given (docs/secrets.md).
+    env: { BENCH_DATABASE_URL: databaseUrl, DATABASE_URL: databaseUrl, ALLOCATION_DELAY_MS: '0', ESIMKIT_MODE: mode, WEBHOOK_ALLOW_PRIVATE: 'on', ESIMKIT_SECRET_KEY: randomBytes(32).toString('hex') },
   });
   try {
     const ready = await child.first<{ url: string; accessCode: string }>('ready');

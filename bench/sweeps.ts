@@ -22,7 +22,8 @@ const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'esimkit-sweep-'));
 const schema = `bench_sweep_${randomBytes(4).toString('hex')}`;
 const url = database === 'postgres' ? `postgres://postgres@127.0.0.1:5432/test?schema=${schema}` : join(dir, 'sweep.db');
-const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', ESIMKIT_MODE: 'production' });
+// Production seals merchants' secrets with a key it must be given (docs/secrets.md).
+const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', ESIMKIT_MODE: 'production', ESIMKIT_SECRET_KEY: randomBytes(32).toString('hex') });
 const runtime = await openRuntime(config);
 const { ctx } = runtime;
 const { db } = ctx;
