@@ -5,7 +5,7 @@ import { RetryLater } from '../../jobs/retry-later.js';
 import { randomHex } from '../../lib/random.js';
 import type { ServiceContext } from '../context.js';
 import type { Es2Smdp, Profile, SmdpOutcome, SmdpRefusal } from '../ports.js';
-import { describeRefusal } from './es2-cancellation.js';
+import { cancelRefusedEs2Profile, describeRefusal } from './es2-cancellation.js';
 
 // Allocation from a real SM-DP+ over ES2+ (SGP.22 §5.3): per eSIM, downloadOrder (reserve a
 // profile of the package's profileType) then confirmOrder with releaseFlag true (make it
@@ -76,8 +76,9 @@ export type Es2Progress = { done: true; profiles: Es2ProfileRow[] } | { done: fa
  */
 export async function releaseEs2Profiles(ctx: ServiceContext, smdp: Es2Smdp | undefined, order: Selectable<OrdersTable>, leaseUntil = Infinity): Promise<Es2Progress> {
   const rows = await ctx.db.kysely.selectFrom('es2_profiles').selectAll().where('order_id', '=', order.id).orderBy('slot').execute();
-  // A refusal persisted by an earlier run that stopped before failing the order.
-  const refused = rows.find((r) => r.state === 'failed');
+  // A refusal persisted by an earlier run that stopped before failing the order (a refused
+  // row is 'failed', or 'cancelling'/'cancelled' when it held a profile: see stop()).
+  const refused = rows.find((r) => r.failure !== null);
   if (refused) return { done: false, failure: refused.failure ?? 'the SM-DP+ refused a profile' };
 
   const released: Es2ProfileRow[] = [];
@@ -136,7 +137,10 @@ async function advance(ctx: ServiceContext, row: Es2ProfileRow, change: Partial<
 async function stop(ctx: ServiceContext, order: Selectable<OrdersTable>, row: Es2ProfileRow, answer: { ok: false; refused: SmdpRefusal } | { ok: false; unreachable: string }): Promise<Es2Progress> {
   if ('refused' in answer) {
     const failure = describeRefusal(answer.refused);
-    await ctx.db.kysely.updateTable('es2_profiles').set({ state: 'failed', failure, updated_at: Date.now() }).where('id', '=', row.id).where('state', '=', row.state).execute();
+    // A row already holding an ICCID (confirmOrder refused) still has a profile reserved at
+    // the SM-DP+: it goes back (cancelling + job, in one transaction), the refusal kept.
+    if (row.iccid !== null) await cancelRefusedEs2Profile(ctx, row, failure);
+    else await ctx.db.kysely.updateTable('es2_profiles').set({ state: 'failed', failure, updated_at: Date.now() }).where('id', '=', row.id).where('state', '=', row.state).execute();
     return { done: false, failure };
   }
   const waited = ctx.clock.now().getTime() - Number(order.created_at);

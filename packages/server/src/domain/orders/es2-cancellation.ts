@@ -1,5 +1,5 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Selectable, Transaction } from 'kysely';
+import type { Database, Es2ProfilesTable } from '../../db/schema.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { RetryLater } from '../../jobs/retry-later.js';
 import type { ServiceContext } from '../context.js';
@@ -48,6 +48,24 @@ export async function abandonEs2Profiles(tx: Transaction<Database>, orderId: num
     .where('order_id', '=', orderId)
     .where('state', '=', 'reserving')
     .execute();
+}
+
+/**
+ * A step refused on a row that holds an ICCID (confirmOrder): the reserved profile goes back
+ * to the SM-DP+. The row keeps the refusal as its failure, so a rerun of the allocation sees
+ * it and fails the order.
+ */
+export async function cancelRefusedEs2Profile(ctx: ServiceContext, row: Pick<Selectable<Es2ProfilesTable>, 'id' | 'state'>, failure: string): Promise<void> {
+  await ctx.db.kysely.transaction().execute(async (tx) => {
+    const moved = await tx
+      .updateTable('es2_profiles')
+      .set({ state: 'cancelling', failure, updated_at: Date.now() })
+      .where('id', '=', row.id)
+      .where('state', '=', row.state)
+      .returning('id')
+      .executeTakeFirst();
+    if (moved) await enqueueJob(tx, { kind: 'cancel-es2-profile', payload: { profileId: Number(moved.id) } });
+  });
 }
 
 /** In esim/cancel's transaction: the eSIM's profile, when it came from an SM-DP+, goes back. */
