@@ -79,8 +79,11 @@ const EnvSchema = z.object({
   ES2_CLIENT_CERT: z.string().min(1).optional(),
   ES2_CLIENT_KEY: z.string().min(1).optional(),
   ES2_CA_BUNDLE: z.string().min(1).optional(),
-  /** How long one ES2+ call may take before it counts as the SM-DP+ being unreachable. */
-  ES2_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * How long one ES2+ call may take before it counts as the SM-DP+ being unreachable. At most
+   * 25 s, under the 30 s job lease, so no worker taking the job over resends a call in flight.
+   */
+  ES2_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(10_000),
   /** How long an order waits (ALLOCATING, retried with backoff) for an unreachable SM-DP+ before it fails and is refunded. */
   ES2_RETRY_FOR_SECONDS: wholeNumber(0).default(24 * 3600),
   /** Bearer token the SM-DP+ presents on handleDownloadProgressInfo; unset: the endpoint is closed (unless mutual TLS vouches). */
@@ -90,6 +93,16 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\s*\d+=(ENABLE|DISABLE|DELETE)(\s*,\s*\d+=(ENABLE|DISABLE|DELETE))*\s*$/, 'must be pairs like 5=ENABLE,6=DISABLE,7=DELETE')
     .default('5=ENABLE,6=DISABLE,7=DELETE'),
+  /**
+   * A second listener, HTTPS with mutual TLS, serving only handleDownloadProgressInfo: a client
+   * certificate signed by ES2_NOTIFY_CLIENT_CA authenticates the SM-DP+ there without the token.
+   * The port, this listener's certificate and key, and that CA go together.
+   */
+  ES2_NOTIFY_PORT: wholeNumber(0, 65535).optional(),
+  ES2_NOTIFY_HOST: z.string().min(1).optional(),
+  ES2_NOTIFY_TLS_CERT: z.string().min(1).optional(),
+  ES2_NOTIFY_TLS_KEY: z.string().min(1).optional(),
+  ES2_NOTIFY_CLIENT_CA: z.string().min(1).optional(),
   /** The key secrets are sealed with at rest (docs/secrets.md): 32 random bytes, 64 hex characters or base64. Required in production; the sandbox makes one. */
   ESIMKIT_SECRET_KEY: z
     .string()
@@ -159,6 +172,29 @@ export interface Es2Settings {
   notifyToken: string | undefined;
   /** notificationPointId -> lifecycle event, for the eUICC's later notifications. */
   notificationPoints: ReadonlyMap<number, 'ENABLE' | 'DISABLE' | 'DELETE'>;
+  /** The mutual-TLS listener for handleDownloadProgressInfo; undefined: none. */
+  notifyListener?: Es2NotifyListenerSettings | undefined;
+}
+
+/** ES2_NOTIFY_PORT and friends; the files are PEM paths, read when the server starts. */
+export interface Es2NotifyListenerSettings {
+  port: number;
+  host: string;
+  certFile: string;
+  keyFile: string;
+  clientCaFile: string;
+}
+
+/** All four settings, or none of them: half a listener is a mistake to report, not to ignore. */
+function notifyListenerSettings(e: z.infer<typeof EnvSchema>): Es2NotifyListenerSettings | undefined {
+  const { ES2_NOTIFY_PORT: port, ES2_NOTIFY_TLS_CERT: certFile, ES2_NOTIFY_TLS_KEY: keyFile, ES2_NOTIFY_CLIENT_CA: clientCaFile } = e;
+  if (port !== undefined && certFile !== undefined && keyFile !== undefined && clientCaFile !== undefined) {
+    return { port, host: e.ES2_NOTIFY_HOST ?? e.HOST, certFile, keyFile, clientCaFile };
+  }
+  const given = { ES2_NOTIFY_PORT: port, ES2_NOTIFY_TLS_CERT: certFile, ES2_NOTIFY_TLS_KEY: keyFile, ES2_NOTIFY_CLIENT_CA: clientCaFile, ES2_NOTIFY_HOST: e.ES2_NOTIFY_HOST };
+  if (Object.values(given).every((value) => value === undefined)) return undefined;
+  const missing = Object.entries(given).filter(([name, value]) => value === undefined && name !== 'ES2_NOTIFY_HOST');
+  throw new ConfigError(missing.map(([name]) => `${name}: required by the mutual-TLS notification listener (ES2_NOTIFY_PORT, ES2_NOTIFY_TLS_CERT, ES2_NOTIFY_TLS_KEY and ES2_NOTIFY_CLIENT_CA go together)`));
 }
 
 export class ConfigError extends Error {
@@ -229,6 +265,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           return [Number(id), event] as const;
         }),
       ),
+      notifyListener: notifyListenerSettings(e),
     },
     secretKey: { key: e.ESIMKIT_SECRET_KEY === undefined ? undefined : parseSecretKey(e.ESIMKIT_SECRET_KEY), file: e.ESIMKIT_SECRET_KEY_FILE },
     dataUsageThresholds: e.DATA_USAGE_THRESHOLDS.split(',')
