@@ -159,6 +159,12 @@ describe('problems', () => {
     expect(names(problemsOf({ SIGNATURE_WINDOW_SECONDS: '1.5' }))).toEqual(['SIGNATURE_WINDOW_SECONDS']);
   });
 
+  it('refuses an ES2_TIMEOUT_MS the 30 s job lease could not outlast', () => {
+    expect(names(problemsOf({ ES2_TIMEOUT_MS: '25001' }))).toEqual(['ES2_TIMEOUT_MS']);
+    expect(names(problemsOf({ ES2_TIMEOUT_MS: '120000' }))).toEqual(['ES2_TIMEOUT_MS']);
+    expect(loadConfig({ ES2_TIMEOUT_MS: '25000' }).es2.timeoutMs).toBe(25_000);
+  });
+
   it('refuses a PUBLIC_URL that is not an absolute http(s) URL', () => {
     for (const url of ['not-a-url', 'localhost:8080', 'ftp://files.example.com', 'javascript:alert(1)', '/relative/path', 'esim.example.com']) {
       expect(names(problemsOf({ PUBLIC_URL: url })), `PUBLIC_URL=${url}`).toEqual(['PUBLIC_URL']);
