@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { formatUnits } from '@esimkit/contract';
 import { loadConfig, type Config } from './config.js';
 import { buildApp } from './http/app.js';
+import { buildNotifyListener, readNotifyListenerTls } from './http/es2plus-notify-listener.js';
 import { scheduleNextSweep } from './domain/sweeps/run.js';
 import { demoLoginToken } from './domain/console-users/demo-user.js';
 import type { Clock } from './lib/clock.js';
@@ -16,6 +17,8 @@ export interface RunningServer {
   app: FastifyInstance;
   runtime: Runtime;
   url: string;
+  /** The mutual-TLS listener for ES2+ notifications (ES2_NOTIFY_PORT), when configured. */
+  es2NotifyUrl?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -39,12 +42,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const warn = options.warn ?? ((line: string) => process.stderr.write(`warning: ${line}\n`));
   for (const warning of productionWarnings(config)) warn(warning);
+  const notifyListener = config.es2.notifyListener;
+  const notifyTls = notifyListener ? readNotifyListenerTls(notifyListener) : undefined;
   let runtime: Runtime;
   try {
     runtime = await openRuntime(config, options.clock, { logger: options.logger ?? { level: config.logLevel } });
   } catch (error) {
     throw asDatabaseError(error, config.databaseUrl);
   }
+  let app: FastifyInstance | undefined;
+  let notifyApp: FastifyInstance | undefined;
   try {
     const { seeded } = await prepareDatabase(runtime.ctx);
     if (seeded) print(`Catalogue seeded with ${seeded} packages.`);
@@ -56,7 +63,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       print(`  SecretKey:     ${demo.secretKey}`);
       if (demo.created) print(`  Balance:       ${formatUnits(demo.balance)} of test funds`);
     }
-    const app = await buildApp({ ...runtime, version: VERSION });
+    app = await buildApp({ ...runtime, version: VERSION });
     if (config.jobRunner) {
       await scheduleNextSweep(runtime.ctx);
       runtime.jobs.start();
@@ -67,6 +74,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const bound = app.server.address();
     if (bound && typeof bound === 'object') runtime.listening(bound.port);
     print(`esimkit ${VERSION} listening on ${address} (${config.mode} mode, ${runtime.ctx.db.dialect.name})`);
+    let es2NotifyUrl: string | undefined;
+    if (notifyListener && notifyTls) {
+      notifyApp = await buildNotifyListener({ ctx: runtime.ctx, tls: notifyTls, logger: runtime.logger });
+      es2NotifyUrl = await notifyApp.listen({ port: notifyListener.port, host: notifyListener.host });
+      print(`ES2+ notifications (mutual TLS) on ${es2NotifyUrl}`);
+    }
     // The demo merchant's console, one click away: a one-time sign-in link (valid 1 hour), made
     // once the public URL is known (PORT=0).
     if (demo) print(`Console for the demo merchant (one-time link, valid 1 hour): ${runtime.ctx.publicUrl()}/console/login/link?token=${await demoLoginToken({ ctx: runtime.ctx, input: { merchantAccessCode: demo.accessCode } })}`);
@@ -74,12 +87,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       app,
       runtime,
       url: address,
+      es2NotifyUrl,
       async close() {
-        await app.close();
+        await notifyApp?.close();
+        await app?.close();
         await runtime.close();
       },
     };
   } catch (error) {
+    // A listener that did start (the notification port taken, say) must not keep the process alive.
+    await notifyApp?.close().catch(() => {});
+    await app?.close().catch(() => {});
     await runtime.close().catch(() => {});
     throw asDatabaseError(error, config.databaseUrl);
   }

@@ -1,4 +1,5 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServiceContext } from '../domain/context.js';
 import { takeDownloadProgress, type DownloadProgress } from '../domain/es2plus/download-progress.js';
@@ -42,14 +43,31 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
 }
 
+/**
+ * How the SM-DP+ proves who it is: the bearer ES2_NOTIFY_TOKEN on the main listener, a client
+ * certificate signed by ES2_NOTIFY_CLIENT_CA on the mutual-TLS one (es2plus-notify-listener.ts).
+ */
+export type NotifierAuthentication = 'bearer-token' | 'client-certificate';
+
 /** Bearer ES2_NOTIFY_TOKEN; the endpoint is closed (403) while no token is set. */
-function checkAccess(token: string | undefined, authorization: string | undefined): void {
+function checkToken(token: string | undefined, authorization: string | undefined): void {
   if (token === undefined) {
     throw new Refusal(failedStatus(Subject.requesterIdentifier, Reason.refused, 'handleDownloadProgressInfo is closed: ES2_NOTIFY_TOKEN is not set on this operator.'), 403);
   }
   const given = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
   if (given === undefined || !sameSecret(given, token)) {
     throw new Refusal(failedStatus(Subject.requesterIdentifier, Reason.refused, 'Missing or wrong bearer token (Authorization: Bearer <ES2_NOTIFY_TOKEN>).'), 401);
+  }
+}
+
+/**
+ * On the mutual-TLS listener the TLS layer already refused every connection without a certificate
+ * from ES2_NOTIFY_CLIENT_CA; this checks it again so a change of TLS options cannot open the door.
+ * A bearer token sent there as well is not looked at: the certificate is the stronger proof.
+ */
+function checkClientCertificate(socket: unknown): void {
+  if ((socket as Partial<TLSSocket>).authorized !== true) {
+    throw new Refusal(failedStatus(Subject.requesterIdentifier, Reason.refused, 'A client certificate signed by ES2_NOTIFY_CLIENT_CA is required on this listener.'), 403);
   }
 }
 
@@ -115,10 +133,11 @@ function answerStatus(reply: FastifyReply, httpStatus: number, status: FunctionE
   return reply.code(httpStatus).headers(es2Headers()).send(JSON.stringify({ header: { functionExecutionStatus: status } }));
 }
 
-export function registerEs2Notifications(app: FastifyInstance, ctx: ServiceContext): void {
+export function registerEs2Notifications(app: FastifyInstance, ctx: ServiceContext, authentication: NotifierAuthentication = 'bearer-token'): void {
   app.post(DOWNLOAD_PROGRESS_PATH, async (request, reply) => {
     try {
-      checkAccess(ctx.config.es2.notifyToken, request.headers.authorization);
+      if (authentication === 'client-certificate') checkClientCertificate(request.raw.socket);
+      else checkToken(ctx.config.es2.notifyToken, request.headers.authorization);
       checkTransportHeaders(request.headers, request.unparsableContentType);
       const progress = readDownloadProgress(request.body as Buffer | undefined);
       const outcome = await takeDownloadProgress(ctx, progress);
