@@ -1,7 +1,7 @@
 import type { Config } from './config.js';
 import { isPostgresUrl } from './db/errors.js';
 import type { ServiceContext } from './domain/context.js';
-import { listProfileSources, packagesWithoutSource } from './domain/catalog/profile-sources.js';
+import { es2PackagesWithoutSmdp, packagesWithoutSource } from './domain/catalog/profile-sources.js';
 
 // ESIMKIT_MODE=production with settings that only make sense in the sandbox still starts
 // (an operator may be trying it out), but says at start what to change, once per setting.
@@ -55,16 +55,18 @@ export async function profileSourceWarnings(ctx: ServiceContext): Promise<string
   const warnings: string[] = [];
   const missing = await packagesWithoutSource(ctx);
   if (missing.length) {
-    const named = missing.slice(0, NAMED_PACKAGES).join(', ') + (missing.length > NAMED_PACKAGES ? ` and ${missing.length - NAMED_PACKAGES} more` : '');
     warnings.push(
-      `${missing.length} package${missing.length === 1 ? ' has' : 's have'} no profile source and cannot be ordered (200011): ${named}; name one with \`esimkit catalog source <code> --source es2plus --profile-type <type>\` or import inventory (\`esimkit catalog sources --missing\` lists them)`,
+      `${missing.length} package${missing.length === 1 ? ' has' : 's have'} no profile source and cannot be ordered (200011): ${nameSome(missing)}; name one with \`esimkit catalog source <code> --source es2plus --profile-type <type>\` or import inventory (\`esimkit catalog sources --missing\` lists them)`,
     );
   }
-  if (!ctx.config.es2.smdpUrl) {
-    const es2 = (await listProfileSources(ctx)).filter((p) => p.source === 'es2plus');
-    if (es2.length) warnings.push(`ES2_SMDP_URL is unset: ${es2.length} package${es2.length === 1 ? '' : 's'} served over ES2+ cannot be ordered (200011): ${es2.slice(0, NAMED_PACKAGES).map((p) => p.packageCode).join(', ')}`);
-  }
+  const es2 = await es2PackagesWithoutSmdp(ctx);
+  if (es2.length) warnings.push(`ES2_SMDP_URL is unset: ${es2.length} package${es2.length === 1 ? '' : 's'} served over ES2+ cannot be ordered (200011): ${nameSome(es2)}`);
   return warnings;
+}
+
+/** The first NAMED_PACKAGES codes, and how many more: a warning line stays readable. */
+function nameSome(codes: string[]): string {
+  return codes.slice(0, NAMED_PACKAGES).join(', ') + (codes.length > NAMED_PACKAGES ? ` and ${codes.length - NAMED_PACKAGES} more` : '');
 }
 
 /** A URL whose host is this machine: localhost, 127.0.0.0/8, ::1, or the unspecified address. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, importInventory, loadConfig, startServer } from '../src/index.js';
-import { listProfileSources, packagesWithoutSource, setProfileSource } from '../src/domain/catalog/profile-sources.js';
+import { es2PackagesWithoutSmdp, listProfileSources, packagesWithoutSource, setProfileSource } from '../src/domain/catalog/profile-sources.js';
 import { call, expectFailure, freshDatabaseUrl, productionSecretKey, startTestServer, type TestServer } from './support/harness.js';
 import { as, esimPaths, expectSuccess, newTransactionId, waitForOrder } from './support/orders.js';
 
@@ -93,6 +93,11 @@ describe('production', () => {
     expect(expectFailure(answer)).toBe('200011');
     expect(answer.json.errorMsg).toMatch(/ES2_SMDP_URL/);
     expect(expectSuccess(await call(server, esimPaths.balance, {}, as(merchant))).balance).toBe(pkgs[2]!.price);
+    // The start-up lists name it too: not as sourceless, as unsellable until the URL is set.
+    expect(await es2PackagesWithoutSmdp(server.runtime.ctx)).toContain(pkgs[2]!.code);
+    expect(await packagesWithoutSource(server.runtime.ctx)).not.toContain(pkgs[2]!.code);
+    const withUrl = { ...server.runtime.ctx, config: { ...server.runtime.ctx.config, es2: { ...server.runtime.ctx.config.es2, smdpUrl: 'https://smdp.example' } } };
+    expect(await es2PackagesWithoutSmdp(withUrl)).toEqual([]);
   });
 
   it('importing inventory names it as the source of a package without one, and the package sells from it', async () => {
@@ -130,6 +135,8 @@ describe('the sandbox keeps its defaults', () => {
     const second = expectSuccess(await call(server, esimPaths.order, { transactionId: newTransactionId('sbx'), packageInfoList: [{ packageCode: pkg!.code, count: 1 }] }, as(merchant)), null).orderNo;
     expect(expectSuccess(await waitForOrder(server, merchant, second)).esimList).toHaveLength(1);
     expect(await packagesWithoutSource(server.runtime.ctx)).toEqual([]);
+    await setProfileSource({ ctx: server.runtime.ctx, input: { packageCode: pkg!.code, source: 'es2plus', profileType: 'family-s' } });
+    expect(await es2PackagesWithoutSmdp(server.runtime.ctx)).toEqual([]);
   });
 });
 

@@ -74,6 +74,17 @@ export async function packagesWithoutSource(ctx: ServiceContext): Promise<string
   return rows.map((r) => r.code);
 }
 
+/**
+ * Production with ES2_SMDP_URL unset: the base plans served over ES2+, which cannot be
+ * ordered either (200011 naming the setting). With packagesWithoutSource, every base plan
+ * production cannot sell. Empty in the sandbox or once the URL is set.
+ */
+export async function es2PackagesWithoutSmdp(ctx: ServiceContext): Promise<string[]> {
+  if (ctx.config.mode !== 'production' || ctx.config.es2.smdpUrl) return [];
+  const rows = await ctx.db.kysely.selectFrom('packages').select('code').where('type', '=', 'BASE').where('profile_source', '=', 'es2plus').orderBy('code').execute();
+  return rows.map((r) => r.code);
+}
+
 /** How an order line gets its profiles, decided when the order is placed. */
 export type ResolvedSource = { kind: 'inventory' } | { kind: 'simulator' } | { kind: 'es2plus'; profileType: string };
 
