@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { request as httpsRequest } from 'node:https';
-import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { call, startTestServer, type TestServer } from './support/harness.js';
@@ -178,7 +179,6 @@ describe('settings', () => {
     expect(url).toBeDefined();
     await other.close();
     const port = Number(new URL(url ?? '').port);
-    const { connect } = await import('node:net');
     await expect(
       new Promise((resolve, reject) => {
         const socket = connect(port, '127.0.0.1', () => {
