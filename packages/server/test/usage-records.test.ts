@@ -226,8 +226,11 @@ describe('validation', () => {
       [{ ...record(esim, 1), recordId: 'x'.repeat(129) }, 'recordId must be 1 to 128 visible ASCII characters (no spaces)'],
       [{ ...record(esim, 1), recordId: 'has space' }, 'recordId must be 1 to 128 visible ASCII characters (no spaces)'],
       [{ ...record(esim, 1), recordId: 'naïve' }, 'recordId must be 1 to 128 visible ASCII characters (no spaces)'],
-      [{ ...record(esim, 1), iccid: '12345678901234567' }, 'iccid must be 18 to 20 digits (a trailing F is allowed)'],
-      [{ ...record(esim, 1), iccid: `${esim.iccid}X` }, 'iccid must be 18 to 20 digits (a trailing F is allowed)'],
+      [{ ...record(esim, 1), iccid: '12345678901234567' }, 'iccid must be 18 to 20 digits (a 19-digit one may end in F)'],
+      [{ ...record(esim, 1), iccid: `${esim.iccid}X` }, 'iccid must be 18 to 20 digits (a 19-digit one may end in F)'],
+      // Only a 19-digit ICCID may carry the padding F: 21 characters, or 18 digits + F, are no ICCID.
+      [{ ...record(esim, 1), iccid: `${esim.iccid}0F` }, 'iccid must be 18 to 20 digits (a 19-digit one may end in F)'],
+      [{ ...record(esim, 1), iccid: `${esim.iccid.slice(0, 18)}F` }, 'iccid must be 18 to 20 digits (a 19-digit one may end in F)'],
       [record(esim, -1), 'bytes must be a whole number of bytes, 0 or more'],
       [record(esim, 1.5), 'bytes must be a whole number of bytes, 0 or more'],
       [record(esim, Number.NaN), 'bytes must be a whole number of bytes, 0 or more'],

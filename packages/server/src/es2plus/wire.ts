@@ -140,15 +140,8 @@ export function es2Headers(): Record<string, string> {
   return { 'content-type': 'application/json', 'x-admin-protocol': ADMIN_PROTOCOL };
 }
 
-/**
- * An ICCID as esimkit stores it: 18-20 digits, without the trailing `F` a 19-digit ICCID is
- * padded with on the wire. Undefined when the text is no ICCID.
- */
-export function readIccid(text: unknown): string | undefined {
-  if (typeof text !== 'string') return undefined;
-  const trimmed = /^\d{19}[fF]$/.test(text) ? text.slice(0, 19) : text;
-  return /^\d{18,20}$/.test(trimmed) ? trimmed : undefined;
-}
+/** An ICCID as esimkit stores it (the trailing `F` of a padded 19-digit one dropped): lib/iccid.ts. */
+export { readIccid } from '../lib/iccid.js';
 
 /** A 32-digit EID, or undefined. */
 export function readEid(text: unknown): string | undefined {
