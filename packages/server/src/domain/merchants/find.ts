@@ -43,19 +43,13 @@ export async function findMerchantByAccessCode(ctx: Pick<ServiceContext, 'db' | 
 
 type StoredSettingsRow = Pick<MerchantRow, (typeof SETTINGS_COLUMNS)[number]>;
 
-function openSettings(secrets: SecretBox, row: StoredSettingsRow, knownAccessCode?: string): MerchantSettings {
+function openSettings(secrets: SecretBox, row: StoredSettingsRow, accessCode: string): MerchantSettings {
   const { access_code_hash: _hash, access_code_sealed: _code, secret_key_sealed: _key, webhook_secret_sealed: _secret, webhook_previous_secret_sealed: _previous, ...settings } = row;
   return {
     ...settings,
-    access_code: knownAccessCode ?? openOptional(secrets, row.access_code_sealed) ?? '',
+    access_code: accessCode,
     secret_key: secrets.open(row.secret_key_sealed),
     webhook_secret: openOptional(secrets, row.webhook_secret_sealed),
     webhook_previous_secret: openOptional(secrets, row.webhook_previous_secret_sealed),
   };
-}
-
-/** A merchant's settings by id (operator work), as findMerchantByAccessCode gives them. */
-export async function findMerchantById(ctx: Pick<ServiceContext, 'db' | 'secrets'>, id: number): Promise<MerchantSettings | undefined> {
-  const row = await ctx.db.kysely.selectFrom('merchants').select(SETTINGS_COLUMNS).where('id', '=', id).executeTakeFirst();
-  return row ? openSettings(ctx.secrets, row) : undefined;
 }
