@@ -10,7 +10,11 @@ export interface JobPayloads {
   /** Once a minute: time-driven changes (validity warnings, daily resets, expiry) and housekeeping. */
   sweep: Record<string, never>;
   /** Gives a profile reserved at a real SM-DP+ back (ES2+ cancelOrder): its order failed or its eSIM was cancelled. */
-  'cancel-es2-profile': { profileId: number };
+  'cancel-es2-profile': {
+    profileId: number;
+    /** The row's cancelOrder fields, when the row is deleted before the job runs (a sandbox reset). */
+    detached?: { iccid: string; callId: string; matchingId: string | null; since: number };
+  };
 }
 
 export type JobKind = keyof JobPayloads;

@@ -24,7 +24,7 @@ export function jobHandlers(deps: { smdp: ProfileSource; es2?: Es2Smdp | undefin
       // The sweep schedules its successor when it ends; one that failed for good must too.
       failed: (ctx) => scheduleNextSweep(ctx),
     },
-    'cancel-es2-profile': { run: (ctx, payload) => cancelEs2Profile(ctx, deps.es2, payload.profileId) },
+    'cancel-es2-profile': { run: (ctx, payload) => cancelEs2Profile(ctx, deps.es2, payload) },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Selectable, Transaction } from 'kysely';
 import type { Database, Es2ProfilesTable } from '../../db/schema.js';
+import type { JobPayloads } from '../../jobs/catalog.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { RetryLater } from '../../jobs/retry-later.js';
 import type { ServiceContext } from '../context.js';
@@ -82,18 +83,48 @@ export async function cancelEs2ProfileOfEsim(tx: Transaction<Database>, esimId: 
 }
 
 /**
+ * The `cancel-es2-profile` job's payload (jobs/catalog.ts): the row, and when the row goes away
+ * with the job pending (a sandbox reset) the cancelOrder's fields and when it was asked.
+ */
+export type CancelEs2ProfilePayload = JobPayloads['cancel-es2-profile'];
+type DetachedEs2Profile = NonNullable<CancelEs2ProfilePayload['detached']>;
+
+/**
+ * In a sandbox reset's transaction, before the merchant's es2_profiles rows are deleted: every
+ * profile still held at the SM-DP+ (reserved, released, allocated or not, or being cancelled)
+ * is given back by a job that carries what cancelOrder needs, so it runs without the row.
+ */
+export async function giveBackEs2ProfilesOfMerchant(tx: Transaction<Database>, merchantId: number): Promise<void> {
+  const held = await tx
+    .selectFrom('es2_profiles')
+    .innerJoin('orders', 'orders.id', 'es2_profiles.order_id')
+    .select(['es2_profiles.id', 'es2_profiles.iccid', 'es2_profiles.call_id', 'es2_profiles.matching_id'])
+    .where('orders.merchant_id', '=', merchantId)
+    .where('es2_profiles.state', 'in', ['reserved', 'released', 'cancelling'])
+    .where('es2_profiles.iccid', 'is not', null)
+    .execute();
+  const since = Date.now();
+  for (const row of held) {
+    const detached = { iccid: row.iccid!, callId: row.call_id, matchingId: row.matching_id, since };
+    await enqueueJob(tx, { kind: 'cancel-es2-profile', payload: { profileId: Number(row.id), detached } });
+  }
+}
+
+/**
  * The `cancel-es2-profile` job: cancelOrder(Available), then the row is 'cancelled'. A refusal
  * (say the profile was downloaded meanwhile) is final: the row is 'failed' with the refusal,
  * logged for the operator. Unreachable: retried for ES2_RETRY_FOR_SECONDS from when the
  * cancellation was asked, then the job fails (visible in /metrics) and the row stays
- * 'cancelling'.
+ * 'cancelling'. A row deleted meanwhile (sandbox reset): the payload's copy is cancelled, logged.
  */
-export async function cancelEs2Profile(ctx: ServiceContext, smdp: Es2Smdp | undefined, profileId: number): Promise<void> {
-  const row = await ctx.db.kysely.selectFrom('es2_profiles').selectAll().where('id', '=', profileId).executeTakeFirst();
-  if (!row || row.state !== 'cancelling' || row.iccid === null) return;
-  const outcome = smdp
-    ? await smdp.cancelOrder({ callId: cancelCallId(row.call_id), iccid: row.iccid, matchingId: row.matching_id ?? undefined, finalProfileStatusIndicator: 'Available' })
-    : ({ ok: false, unreachable: 'ES2_SMDP_URL is not set' } as const);
+export async function cancelEs2Profile(ctx: ServiceContext, smdp: Es2Smdp | undefined, payload: CancelEs2ProfilePayload): Promise<void> {
+  const row = await ctx.db.kysely.selectFrom('es2_profiles').selectAll().where('id', '=', payload.profileId).executeTakeFirst();
+  if (!row) {
+    if (payload.detached) await cancelDetached(ctx, smdp, payload.detached);
+    return;
+  }
+  if (row.state !== 'cancelling' || row.iccid === null) return;
+  const outcome = await sendCancel(smdp, { iccid: row.iccid, callId: row.call_id, matchingId: row.matching_id });
   // es2_profiles times are real time (es2-allocation.ts); the deadline counts from when the cancel was asked.
   const now = Date.now();
   if (outcome.ok) {
@@ -106,6 +137,29 @@ export async function cancelEs2Profile(ctx: ServiceContext, smdp: Es2Smdp | unde
     await ctx.db.kysely.updateTable('es2_profiles').set({ state: 'failed', failure, updated_at: now }).where('id', '=', row.id).where('state', '=', 'cancelling').execute();
     return;
   }
-  if (now - Number(row.updated_at) < ctx.config.es2.retryForMs) throw new RetryLater(`SM-DP+ unreachable: ${outcome.unreachable}`);
-  throw new Error(`gave up cancelling profile ${row.iccid}: SM-DP+ unreachable for ${Math.round((now - Number(row.updated_at)) / 1000)} s: ${outcome.unreachable}`);
+  waitOrGiveUp(ctx, row.iccid, Number(row.updated_at), outcome.unreachable);
+}
+
+/** A profile whose row is gone: the same cancelOrder (same call id), the outcome only logged. */
+async function cancelDetached(ctx: ServiceContext, smdp: Es2Smdp | undefined, profile: DetachedEs2Profile): Promise<void> {
+  const outcome = await sendCancel(smdp, profile);
+  if (outcome.ok) return;
+  if ('refused' in outcome) {
+    ctx.log?.warn({ iccid: profile.iccid, failure: describeRefusal(outcome.refused) }, 'the SM-DP+ refused to cancel a profile of a reset sandbox');
+    return;
+  }
+  waitOrGiveUp(ctx, profile.iccid, profile.since, outcome.unreachable);
+}
+
+function sendCancel(smdp: Es2Smdp | undefined, profile: { iccid: string; callId: string; matchingId: string | null }) {
+  return smdp
+    ? smdp.cancelOrder({ callId: cancelCallId(profile.callId), iccid: profile.iccid, matchingId: profile.matchingId ?? undefined, finalProfileStatusIndicator: 'Available' })
+    : Promise.resolve({ ok: false, unreachable: 'ES2_SMDP_URL is not set' } as const);
+}
+
+/** Unreachable: wait (RetryLater) for ES2_RETRY_FOR_SECONDS from `since`, then fail the job. */
+function waitOrGiveUp(ctx: ServiceContext, iccid: string, since: number, unreachable: string): never {
+  const waited = Date.now() - since;
+  if (waited < ctx.config.es2.retryForMs) throw new RetryLater(`SM-DP+ unreachable: ${unreachable}`);
+  throw new Error(`gave up cancelling profile ${iccid}: SM-DP+ unreachable for ${Math.round(waited / 1000)} s: ${unreachable}`);
 }

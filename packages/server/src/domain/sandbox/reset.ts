@@ -3,6 +3,7 @@ import type { Dialect } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
 import type { MerchantContext } from '../context.js';
 import { postLedgerEntry } from '../ledger.js';
+import { giveBackEs2ProfilesOfMerchant } from '../orders/es2-cancellation.js';
 import { sandboxOf } from './clock.js';
 import { resetMerchantClock } from './clock-state.js';
 
@@ -31,6 +32,8 @@ export async function resetSandbox({ ctx, input }: { ctx: MerchantContext; input
       // The network's records of these eSIMs go with them: sent again, they count anew.
       await tx.deleteFrom('usage_records').where('esim_id', 'in', batch).execute();
     }
+    // Profiles still held at an SM-DP+ go back by jobs that need no row (es2-cancellation.ts).
+    await giveBackEs2ProfilesOfMerchant(tx, merchantId);
     await tx.deleteFrom('es2_profiles').where('order_id', 'in', tx.selectFrom('orders').select('id').where('merchant_id', '=', merchantId)).execute();
     await tx.deleteFrom('esim_events').where('merchant_id', '=', merchantId).execute();
     await tx.deleteFrom('sms_messages').where('merchant_id', '=', merchantId).execute();
