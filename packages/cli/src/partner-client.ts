@@ -17,7 +17,7 @@ export function withConnection(command: Command): Command {
   return command
     .option('--base-url <url>', `API base URL (env ESIMKIT_BASE_URL, default ${DEFAULT_BASE_URL})`)
     .option('--access-code <code>', 'RT-AccessCode (env ESIMKIT_ACCESS_CODE)')
-    .option('--secret-key <key>', 'secret key: sign every request (env ESIMKIT_SECRET_KEY)')
+    .option('--secret-key <key>', 'secret key: sign every request (env ESIMKIT_MERCHANT_SECRET_KEY)')
     .option('--json', 'print JSON');
 }
 
@@ -28,7 +28,7 @@ export function baseUrlOf(options: ConnectionOptions): string {
 export function clientOf(options: ConnectionOptions): EsimAccessClient {
   const accessCode = options.accessCode ?? process.env.ESIMKIT_ACCESS_CODE;
   if (!accessCode) failWith('no access code', 'pass --access-code or set ESIMKIT_ACCESS_CODE (the RT-AccessCode of your merchant account)');
-  const secretKey = options.secretKey ?? process.env.ESIMKIT_SECRET_KEY;
+  const secretKey = options.secretKey ?? process.env.ESIMKIT_MERCHANT_SECRET_KEY;
   return new EsimAccessClient({ baseUrl: baseUrlOf(options), accessCode, ...(secretKey ? { secretKey } : {}), retries: 2, userAgent: 'esimkit-cli' });
 }
 
@@ -40,7 +40,7 @@ const hints: Record<string, string> = {
   '000107': 'an argument is too long or too short',
   '101001': "this machine's clock is off by more than the signature window, or a request was replayed",
   '101002': 'calls from this IP address are blocked for the account',
-  '101003': 'the secret key (--secret-key or ESIMKIT_SECRET_KEY) does not belong to this access code',
+  '101003': 'the secret key (--secret-key or ESIMKIT_MERCHANT_SECRET_KEY) does not belong to this access code',
   '200002': 'the eSIM is not in a state that allows this: see `esimkit esim show <esimTranNo>`',
   '200005': 'the price changed: list packages again with `esimkit packages`',
   '200006': 'the total does not match the prices: list packages again with `esimkit packages`',

@@ -45,7 +45,7 @@ describe('the README example', () => {
     // tsx does not type-check: tsc does, at the same time.
     writeFileSync(tsconfig, JSON.stringify({ extends: '../../tsconfig.json', include: [file] }));
     const [result, typecheck] = await Promise.all([
-      run(['--import', 'tsx', file], { ESIMKIT_BASE_URL: server.baseUrl, ESIMKIT_ACCESS_CODE: merchant.accessCode, ESIMKIT_SECRET_KEY: merchant.secretKey }),
+      run(['--import', 'tsx', file], { ESIMKIT_BASE_URL: server.baseUrl, ESIMKIT_ACCESS_CODE: merchant.accessCode, ESIMKIT_MERCHANT_SECRET_KEY: merchant.secretKey }),
       run([createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', tsconfig]),
     ]);
     expect(typecheck.stdout + typecheck.stderr).toBe('');
