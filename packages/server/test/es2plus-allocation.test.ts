@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setProfileSource } from '../src/domain/catalog/profile-sources.js';
 import { releaseEs2Profiles } from '../src/domain/orders/es2-allocation.js';
+import { cancelEs2Profile } from '../src/domain/orders/es2-cancellation.js';
 import { Es2PlusClient } from '../src/es2plus/client.js';
 import { RetryLater } from '../src/jobs/retry-later.js';
 import { call, startTestServer, type TestServer } from './support/harness.js';
@@ -378,6 +379,45 @@ describe('the job lease', () => {
 
       const done = await releaseEs2Profiles(server.runtime.ctx, client, stored, Date.now() + 30_000);
       expect(done).toMatchObject({ done: true, profiles: [{ state: 'released', iccid: '8981000000000000000' }] });
+    } finally {
+      client.close();
+      await server.close();
+      await smdp.close();
+    }
+  });
+});
+
+describe('an eSIM cancel the SM-DP+ then refuses', () => {
+  it('the cancel and its refund stand; the refusal is kept on the row and logged at warn with the order and eSIM', async () => {
+    const smdp = await startTestSmdp({ stock: { [TYPE]: iccids('8984000000000', 1) } });
+    // No runner: the test runs the jobs, and the cancellation with a log it reads.
+    const server = await startTestServer({ env: env(smdp, { JOB_RUNNER: 'off' }) });
+    const client = new Es2PlusClient({ smdpUrl: smdp.url, requesterId: 'esimkit-test', timeoutMs: 1000, defaultSmdpAddress: 'x' });
+    try {
+      const pkg = await firstPackage(server);
+      await setProfileSource({ ctx: server.runtime.ctx, input: { packageCode: pkg.code, source: 'es2plus', profileType: TYPE } });
+      const merchant = await server.merchant({ balance: pkg.price });
+      const orderNo = await order(server, merchant, pkg.code, 1);
+      await server.runtime.jobs.drain();
+      const [esim] = expectSuccess(await waitForOrder(server, merchant, orderNo)).esimList as any[];
+      expectSuccess(await call(server, esimPaths.cancel, { esimTranNo: esim.esimTranNo }, as(merchant)));
+      expect(await balanceOf(server, merchant)).toBe(pkg.price);
+
+      // The profile was downloaded before the notification arrived: the SM-DP+ refuses.
+      smdp.override.cancelOrder = () => failed('8.2.1', '3.3', 'profile already downloaded');
+      const [row] = await rowsOf(server, orderNo);
+      expect(row!.state).toBe('cancelling');
+      const warnings: { obj: any; msg: string }[] = [];
+      const log = { error: () => {}, warn: (obj: object, msg: string) => warnings.push({ obj, msg }) };
+      await cancelEs2Profile({ ...server.runtime.ctx, log }, client, { profileId: Number(row!.id) });
+
+      const failure = 'SM-DP+ refused cancelOrder (Failed, subjectCode 8.2.1, reasonCode 3.3): profile already downloaded';
+      expect((await rowsOf(server, orderNo))[0]).toMatchObject({ state: 'failed', failure });
+      expect(warnings).toEqual([{ obj: { iccid: esim.iccid, orderNo, merchantId: merchant.id, esimTranNo: esim.esimTranNo, failure }, msg: expect.stringMatching(/cancel and its refund stand/) }]);
+      // The partner's cancel stands: the eSIM stays CANCEL, the refund is kept.
+      const after = expectSuccess(await call(server, esimPaths.query, { orderNo, pager: { pageNum: 1, pageSize: 10 } }, as(merchant))).esimList[0];
+      expect(after.esimStatus).toBe('CANCEL');
+      expect(await balanceOf(server, merchant)).toBe(pkg.price);
     } finally {
       client.close();
       await server.close();

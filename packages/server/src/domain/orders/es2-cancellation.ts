@@ -132,9 +132,21 @@ export async function cancelEs2Profile(ctx: ServiceContext, smdp: Es2Smdp | unde
     return;
   }
   if ('refused' in outcome) {
+    // Final. For an eSIM the partner cancelled, the cancel and its refund stand (accepted on
+    // the state esimkit knew; docs/decisions.md): the refusal is kept on the row and logged
+    // with the order and eSIM, for the operator to settle with the SM-DP+.
     const failure = describeRefusal(outcome.refused);
-    ctx.log?.warn({ iccid: row.iccid, orderId: row.order_id, failure }, 'the SM-DP+ refused to cancel a profile');
     await ctx.db.kysely.updateTable('es2_profiles').set({ state: 'failed', failure, updated_at: now }).where('id', '=', row.id).where('state', '=', 'cancelling').execute();
+    const owner = await ctx.db.kysely
+      .selectFrom('orders')
+      .leftJoin('esims', (join) => join.on('esims.id', '=', row.esim_id ?? -1))
+      .select(['orders.order_no', 'orders.merchant_id', 'esims.esim_tran_no'])
+      .where('orders.id', '=', row.order_id)
+      .executeTakeFirst();
+    ctx.log?.warn(
+      { iccid: row.iccid, orderNo: owner?.order_no, merchantId: owner?.merchant_id, esimTranNo: owner?.esim_tran_no ?? undefined, failure },
+      row.esim_id === null ? 'the SM-DP+ refused to cancel a profile of a failed order' : 'the SM-DP+ refused to cancel the profile of a cancelled eSIM: the cancel and its refund stand',
+    );
     return;
   }
   waitOrGiveUp(ctx, row.iccid, Number(row.updated_at), outcome.unreachable);
