@@ -66,10 +66,12 @@ function connectSqlite(url: string, path: string, create: boolean, durable: bool
   if (!memory && !create && !existsSync(path)) throw noDatabaseError(url);
   if (!memory && create) mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path, { fileMustExist: !memory && !create });
+  // First: the pragmas below may need a lock a running server holds (an operator command
+  // beside `serve` got "database is locked" when it came after them).
+  database.pragma('busy_timeout = 5000');
   database.pragma('journal_mode = WAL');
   // In WAL mode NORMAL loses no commit when the process dies, only when the machine does.
   database.pragma(durable ? 'synchronous = FULL' : 'synchronous = NORMAL');
-  database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { kysely, dialect: dialectOf('sqlite'), schema: undefined, close: () => kysely.destroy() };
