@@ -7,15 +7,18 @@ import { parseArgs } from 'node:util';
 import { balanceQuery, computeSignature, packageList, type Endpoint } from '@esimkit/contract';
 import pg from 'pg';
 import { databaseBackends, processesCpuMs } from './db-cpu.js';
+import { ensurePrism, PRISM_DIR, startPrism, type PrismServer } from './prism.js';
 import { cpuShare, startChild, type Child, type CpuSample, type Credentials, type LoadRequest, type LoadResult } from './shared.js';
 
 // `npm run bench:http` (also part of `npm run bench`): esimkit against a bare node:http
 // server doing the same unavoidable work (parse JSON, check the HMAC, answer a body of the
-// same size), each loaded in turn by autocannon. Servers run in their own processes on
-// core 0, autocannon on core 1.
+// same size), and against Prism mocking esimkit's own OpenAPI document (the sandbox a
+// partner would otherwise run; bench/prism.ts), each loaded in turn by autocannon. Servers
+// run in their own processes on core 0, autocannon on core 1.
 //
 //   npm run bench:http -- [--duration 10] [--warmup 3] [--connections 20]
-//                         [--database sqlite|postgres] [--unsigned] [--json FILE] [--profile DIR]
+//                         [--database sqlite|postgres] [--unsigned] [--no-prism]
+//                         [--json FILE] [--profile DIR]
 
 const USAGE = `usage: npm run bench:http -- [options]
   --duration N      seconds measured per endpoint and server (default 10)
@@ -24,6 +27,9 @@ const USAGE = `usage: npm run bench:http -- [options]
   --database KIND   sqlite (default) or postgres (postgres://postgres@127.0.0.1:5432/test,
                     in a throwaway schema; BENCH_POSTGRES_URL overrides the server URL)
   --unsigned        also measure unsigned requests (RT-AccessCode only)
+  --no-prism        leave out the peer row: Prism (@stoplight/prism-cli 5) mocking esimkit's
+                    /openapi.json; it is not a dependency, and is installed on first use into
+                    ${PRISM_DIR} (ESIMKIT_PRISM_DIR overrides)
   --retries N       measure a row again, up to N times, when other processes disturbed it
                     (default 2)
   --json FILE       also write the results as JSON
@@ -39,6 +45,7 @@ interface Options {
   connections: number;
   database: 'sqlite' | 'postgres';
   unsigned: boolean;
+  prism: boolean;
   retries: number;
   json: string | undefined;
   profile: string | undefined;
@@ -52,6 +59,7 @@ function parseOptions(): Options {
       connections: { type: 'string', default: '20' },
       database: { type: 'string', default: 'sqlite' },
       unsigned: { type: 'boolean', default: false },
+      'no-prism': { type: 'boolean', default: false },
       retries: { type: 'string', default: '2' },
       json: { type: 'string' },
       profile: { type: 'string' },
@@ -74,6 +82,7 @@ function parseOptions(): Options {
     connections: positive('connections', values.connections, 1),
     database: values.database as Options['database'],
     unsigned: values.unsigned,
+    prism: !values['no-prism'],
     retries: positive('retries', values.retries, 0),
     json: values.json,
     profile: values.profile,
@@ -147,10 +156,10 @@ async function esimkitCounts(url: string, endpoint: Endpoint): Promise<{ success
 interface Row {
   mode: 'signed' | 'unsigned';
   target: string;
-  server: 'esimkit' | 'bare';
+  server: Server['name'];
   result: LoadResult;
   serverCpu: number;
-  /** CPU of the PostgreSQL backends serving esimkit, in cores (0 on SQLite and for bare). */
+  /** CPU of the PostgreSQL backends serving esimkit, in cores (0 on SQLite and for bare and Prism). */
   dbCpu: number;
   /**
    * CPU time per answered request, microseconds (server process, plus its PostgreSQL
@@ -159,14 +168,17 @@ interface Row {
   cpuPerRequest: number;
   /** CPU used by other processes on the machine during the measurement, in cores. */
   otherCpu: number;
-  /** esimkit / bare, filled for esimkit rows. */
+  /** this server / bare, filled for esimkit and Prism rows. */
   ratio?: { rps: number; p50: number; p99: number; cpuPerRequest: number };
 }
 
 interface Server {
-  name: 'esimkit' | 'bare';
-  child: Child;
+  name: 'esimkit' | 'bare' | 'prism';
+  /** Our IPC child for esimkit and bare; Prism is a process of its own, checked by its HTTP statuses. */
+  child?: Child;
   url: string;
+  /** CPU time of the server process so far. */
+  cpu(): Promise<CpuSample>;
   /** Port of the PostgreSQL server esimkit uses, to find its backends. */
   dbPort?: number;
 }
@@ -194,7 +206,13 @@ async function measure(server: Server, loader: Child, target: Target, credential
     duration: options.warmup,
   };
   const name = `${server.name} ${target.label} ${signed ? 'signed' : 'unsigned'}`;
-  const countsBefore = server.name === 'esimkit' ? await esimkitCounts(server.url, target.endpoint) : await server.child.ask<{ ok: number; rejected: number }>({ type: 'counts' });
+  // Prism keeps no counts: its HTTP statuses, checked below, are all there is.
+  const countsBefore =
+    server.name === 'esimkit'
+      ? await esimkitCounts(server.url, target.endpoint)
+      : server.name === 'bare'
+        ? await server.child!.ask<{ ok: number; rejected: number }>({ type: 'counts' })
+        : undefined;
 
   let warmupOk = 0;
   if (options.warmup > 0) {
@@ -203,14 +221,14 @@ async function measure(server: Server, loader: Child, target: Target, credential
   }
   log(`  ${name}: measuring ${options.duration}s`);
   const profiling = options.profile !== undefined && server.name === 'esimkit';
-  if (profiling) await server.child.ask({ type: 'profile-start' });
+  if (profiling) await server.child!.ask({ type: 'profile-start' });
   // The pool's connections exist after the warm-up: their backends' CPU is esimkit's.
-  const backends = server.dbPort !== undefined && server.child.process.pid ? databaseBackends(server.child.process.pid, server.dbPort) : [];
+  const backends = server.dbPort !== undefined && server.child?.process.pid ? databaseBackends(server.child.process.pid, server.dbPort) : [];
   const machineBefore = machineBusy();
   const dbBefore = processesCpuMs(backends);
-  const before = await server.child.ask<CpuSample>({ type: 'cpu' });
+  const before = await server.cpu();
   const { result } = await loader.ask<{ result: LoadResult }>({ type: 'load', request: { ...request, duration: options.duration } });
-  const after = await server.child.ask<CpuSample>({ type: 'cpu' });
+  const after = await server.cpu();
   const dbAfter = processesCpuMs(backends);
   const machineAfter = machineBusy();
   const wallMs = machineAfter.atMs - machineBefore.atMs;
@@ -219,7 +237,7 @@ async function measure(server: Server, loader: Child, target: Target, credential
   const otherCpu = Math.max(0, machine - cpuShare(before, after) - result.clientCpu - dbCpu);
   if (profiling) {
     const file = join(resolve(options.profile!), `esimkit-${target.endpoint.name}-${signed ? 'signed' : 'unsigned'}.cpuprofile`);
-    await server.child.ask({ type: 'profile-stop', file });
+    await server.child!.ask({ type: 'profile-stop', file });
     log(`  ${name}: CPU profile written to ${file}`);
   }
 
@@ -233,8 +251,8 @@ async function measure(server: Server, loader: Child, target: Target, credential
     const successes = countsAfter.success - (countsBefore as { success: number }).success;
     if (failures > 0) problems.push(`${name}: esimkit answered ${failures} requests with an error envelope (${JSON.stringify(countsAfter.byCode)})`);
     if (successes < warmupOk + result.ok) problems.push(`${name}: esimkit counted ${successes} successes, autocannon ${warmupOk + result.ok}`);
-  } else {
-    const countsAfter = await server.child.ask<{ ok: number; rejected: number }>({ type: 'counts' });
+  } else if (server.name === 'bare') {
+    const countsAfter = await server.child!.ask<{ ok: number; rejected: number }>({ type: 'counts' });
     const rejected = countsAfter.rejected - (countsBefore as { rejected: number }).rejected;
     if (rejected > 0) problems.push(`${name}: the bare server rejected ${rejected} requests`);
   }
@@ -285,6 +303,51 @@ async function waitForQuiet(name: string, maxMs = 60_000): Promise<void> {
   }
 }
 
+function ratioToBare(row: Row, bare: Row): NonNullable<Row['ratio']> {
+  return {
+    rps: row.result.rps / bare.result.rps,
+    p50: row.result.p50 / bare.result.p50,
+    p99: row.result.p99 / bare.result.p99,
+    cpuPerRequest: bare.cpuPerRequest / row.cpuPerRequest,
+  };
+}
+
+/** The Prism row's server, or why there is none. */
+type Peer =
+  | { server: Server; prism: PrismServer; version: string; answers: Array<{ target: string; prismBytes: number; esimkitBytes: number }> }
+  | { leftOut: string };
+
+/**
+ * Prism mocking the OpenAPI document esimkit serves (bench/prism.ts). It answers from the
+ * document's examples, so its answers are checked for 2xx only, not compared with esimkit's.
+ */
+async function startPeer(esimkitUrl: string, credentials: Credentials, cpu: number | undefined, esimkitAnswers: Record<string, string>): Promise<Peer> {
+  const install = ensurePrism(log);
+  if ('failed' in install) return { leftOut: install.failed };
+  const document = await (await fetch(`${esimkitUrl}/openapi.json`)).text();
+  log(`bench: starting Prism ${install.version} (mock of esimkit's /openapi.json) on core ${cpu ?? '-'}`);
+  let prism: PrismServer;
+  try {
+    prism = await startPrism(install, document, { cpu });
+  } catch (error) {
+    return { leftOut: error instanceof Error ? error.message : String(error) };
+  }
+  const answers: Array<{ target: string; prismBytes: number; esimkitBytes: number }> = [];
+  for (const target of targets) {
+    for (const signed of [true, false]) {
+      const answer = await post(prism.url, target, credentials, signed);
+      if (answer.status < 200 || answer.status >= 300) {
+        await prism.stop();
+        return { leftOut: `Prism answered ${target.label} (${signed ? 'signed' : 'unsigned'}) with ${answer.status}: ${answer.text.slice(0, 300)}` };
+      }
+      if (signed) answers.push({ target: target.label, prismBytes: answer.bytes, esimkitBytes: Buffer.byteLength(esimkitAnswers[target.endpoint.path]!) });
+    }
+  }
+  for (const a of answers) log(`  ${a.target}: Prism answers ${a.prismBytes} bytes (its example; esimkit ${a.esimkitBytes})`);
+  const server: Server = { name: 'prism', url: prism.url, cpu: async () => prism.cpu() };
+  return { server, prism, version: install.version, answers };
+}
+
 async function main() {
   const options = parseOptions();
   const started = Date.now();
@@ -318,11 +381,12 @@ async function main() {
   }
 
   const children: Child[] = [];
+  let prismProcess: PrismServer | undefined;
   let cleaned = false;
   const cleanUp = async () => {
     if (cleaned) return;
     cleaned = true;
-    await Promise.allSettled(children.map((c) => c.stop()));
+    await Promise.allSettled([...children.map((c) => c.stop()), prismProcess?.stop()]);
     await dropDatabase().catch((error) => log(`bench: could not drop the database: ${error}`));
   };
   process.once('SIGINT', () => {
@@ -345,9 +409,15 @@ async function main() {
       name: 'esimkit',
       child: esimkitChild,
       url: ready.url,
+      cpu: () => esimkitChild.ask<CpuSample>({ type: 'cpu' }),
       ...(options.database === 'postgres' ? { dbPort: Number(new URL(databaseUrl).port || 5432) } : {}),
     };
-    const bare: Server = { name: 'bare', child: bareChild, url: (await bareChild.first<{ url: string }>('ready')).url };
+    const bare: Server = {
+      name: 'bare',
+      child: bareChild,
+      url: (await bareChild.first<{ url: string }>('ready')).url,
+      cpu: () => bareChild.ask<CpuSample>({ type: 'cpu' }),
+    };
     await loader.first('ready');
 
     // esimkit's real answers become the bare server's answers, byte for byte.
@@ -369,26 +439,29 @@ async function main() {
       }
     }
 
+    let peer: Peer = { leftOut: 'left out with --no-prism' };
+    if (options.prism) {
+      peer = await startPeer(esimkit.url, credentials, serverCpu, answers);
+      if ('server' in peer) prismProcess = peer.prism;
+      else log(`bench: leaving out the Prism row: ${peer.leftOut}`);
+    }
+
     const rows: Row[] = [];
     const modes: Array<'signed' | 'unsigned'> = options.unsigned ? ['signed', 'unsigned'] : ['signed'];
     for (const mode of modes) {
       for (const target of targets) {
-        const pair: Row[] = [];
-        for (const server of [esimkit, bare]) {
-          pair.push({ mode, target: target.label, ...(await measureQuietly(server, loader, target, credentials, mode === 'signed', options)) });
+        const group: Row[] = [];
+        for (const server of [esimkit, bare, ...('server' in peer ? [peer.server] : [])]) {
+          group.push({ mode, target: target.label, ...(await measureQuietly(server, loader, target, credentials, mode === 'signed', options)) });
         }
-        const [e, b] = pair as [Row, Row];
-        e.ratio = {
-          rps: e.result.rps / b.result.rps,
-          p50: e.result.p50 / b.result.p50,
-          p99: e.result.p99 / b.result.p99,
-          cpuPerRequest: b.cpuPerRequest / e.cpuPerRequest,
-        };
-        rows.push(...pair);
+        const [e, b, p] = group as [Row, Row, Row?];
+        e.ratio = ratioToBare(e, b);
+        if (p) p.ratio = ratioToBare(p, b);
+        rows.push(...group);
       }
     }
 
-    report(rows, options, { canPin, seconds: (Date.now() - started) / 1000 });
+    report(rows, options, { canPin, seconds: (Date.now() - started) / 1000, peer });
   } finally {
     await cleanUp();
   }
@@ -404,7 +477,7 @@ async function main() {
 // ---------------------------------------------------------------------------------------
 // Output
 
-function report(rows: Row[], options: Options, run: { canPin: boolean; seconds: number }) {
+function report(rows: Row[], options: Options, run: { canPin: boolean; seconds: number; peer: Peer }) {
   const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
   const postgres = options.database === 'postgres';
   const header = [
@@ -422,7 +495,7 @@ function report(rows: Row[], options: Options, run: { canPin: boolean; seconds: 
     row.ratio ? fixed(row.ratio.p50, 2) : '1',
     row.ratio ? fixed(row.ratio.p99, 2) : '1',
     `${fixed(row.serverCpu * 100, 0)}%`,
-    ...(postgres ? [row.server === 'bare' ? '-' : `${fixed(row.dbCpu * 100, 0)}%`] : []),
+    ...(postgres ? [row.server === 'esimkit' ? `${fixed(row.dbCpu * 100, 0)}%` : '-'] : []),
     `${fixed(row.result.clientCpu * 100, 0)}%`,
     `${fixed(row.otherCpu * 100, 0)}%`,
     fixed(row.cpuPerRequest, 0),
@@ -436,7 +509,7 @@ function report(rows: Row[], options: Options, run: { canPin: boolean; seconds: 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log('');
   console.log(
-    `esimkit vs bare node:http — ${options.database}, ${options.connections} connections, ${options.warmup}s warm-up + ${options.duration}s per row, ` +
+    `esimkit vs bare node:http${'server' in run.peer ? ` and Prism ${run.peer.version}` : ''} — ${options.database}, ${options.connections} connections, ${options.warmup}s warm-up + ${options.duration}s per row, ` +
       `Node ${process.versions.node}, ${availableParallelism()} cores (${cpu})${run.canPin ? ', servers on core 0, autocannon on core 1' : ', unpinned'}`,
   );
   console.log('');
@@ -445,12 +518,32 @@ function report(rows: Row[], options: Options, run: { canPin: boolean; seconds: 
   for (const cells of table) console.log(line(cells));
   console.log('');
   for (const row of rows) {
-    if (!row.ratio) continue;
+    if (row.server !== 'esimkit' || !row.ratio) continue;
     const verdict = row.ratio.rps >= AIM ? `meets the ${AIM} aim` : `BELOW the ${AIM} aim`;
     console.log(
       `${row.mode} ${row.target}: esimkit serves ${fixed(row.ratio.rps, 2)} of the bare server's req/s — ${verdict} ` +
         `(per CPU second it serves ${fixed(row.ratio.cpuPerRequest, 2)} as many requests)`,
     );
+  }
+  if ('server' in run.peer) {
+    for (const row of rows) {
+      const esimkit = rows.find((r) => r.server === 'esimkit' && r.mode === row.mode && r.target === row.target);
+      if (row.server !== 'prism' || !row.ratio || !esimkit) continue;
+      console.log(
+        `${row.mode} ${row.target}: Prism serves ${fixed(row.ratio.rps, 2)} of the bare server's req/s; ` +
+          `esimkit serves ${fixed(esimkit.result.rps / row.result.rps, 2)} times Prism's req/s, ` +
+          `${fixed(row.cpuPerRequest / esimkit.cpuPerRequest, 2)} times as many requests per CPU second`,
+      );
+    }
+    const sizes = run.peer.answers.map((a) => `${a.target} ${a.prismBytes} bytes, esimkit ${a.esimkitBytes}`).join('; ');
+    console.log(
+      `note: prism is Prism ${run.peer.version} mocking esimkit's own /openapi.json (one process, its default request log written to a file). ` +
+        `It checks the body against the schema and that RT-AccessCode is present (else 422 or 401), but no signature, ` +
+        `and answers every request with the document's static success example (${sizes}), not from a database: ` +
+        `its answers differ from esimkit's, so only its 2xx answers are counted.`,
+    );
+  } else {
+    console.log(`note: no Prism row (${run.peer.leftOut}).`);
   }
   const clientBound = rows.filter((row) => row.server === 'bare' && row.result.clientCpu >= 0.9);
   if (clientBound.length) {
@@ -468,7 +561,7 @@ function report(rows: Row[], options: Options, run: { canPin: boolean; seconds: 
   if (options.json) {
     writeFileSync(
       options.json,
-      `${JSON.stringify({ options, node: process.versions.node, cores: availableParallelism(), cpu, pinned: run.canPin, rows }, null, 2)}\n`,
+      `${JSON.stringify({ options, node: process.versions.node, cores: availableParallelism(), cpu, pinned: run.canPin, prism: 'server' in run.peer ? run.peer.version : run.peer.leftOut, rows }, null, 2)}\n`,
     );
   }
 }
