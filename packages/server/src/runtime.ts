@@ -53,6 +53,8 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** `false` (operator commands) refuses to make a new SQLite file. */
   createDatabase?: boolean;
+  /** A long-running server: SQLite checkpoints its log from a worker thread (db/sqlite-checkpointer.ts). */
+  serving?: boolean;
   /**
    * A log for background work and the HTTP server: pino options, `true` for pino's defaults,
    * `false` for none. Default: none (operator commands print their own output).
@@ -69,7 +71,13 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
   // A real SM-DP+ over ES2+ when ES2_SMDP_URL is set (docs/production.md). Its PEM files are
   // read first: an unreadable one stops the start before any connection is opened.
   const es2 = config.es2.smdpUrl ? Es2PlusClient.fromSettings({ ...config.es2, smdpUrl: config.es2.smdpUrl }, config.smdpAddress) : undefined;
-  const db: Db = connect(config.databaseUrl, { create: options.createDatabase ?? true, durable: config.mode === 'production' });
+  let logger: Logger | undefined;
+  const db: Db = connect(config.databaseUrl, {
+    create: options.createDatabase ?? true,
+    durable: config.mode === 'production',
+    backgroundCheckpoints: options.serving ?? false,
+    onBackgroundError: (message) => logger?.error({ error: message }, 'checkpointing the SQLite log failed'),
+  });
   // After connecting: a command run where there is no database says so, and makes no key file.
   let secretKey: ResolvedSecretKey;
   try {
@@ -82,7 +90,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
   // the sandbox) comes with the merchant. A clock passed in (tests) stands for real time.
   const clock: Clock = givenClock ?? systemClock;
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
-  const logger = options.logger === undefined || options.logger === false ? undefined : pino(options.logger === true ? {} : options.logger);
+  logger = options.logger === undefined || options.logger === false ? undefined : pino(options.logger === true ? {} : options.logger);
   if (secretKey.generated) logger?.info({ file: secretKey.file, keyId: secretKey.box.keyId }, 'secret key generated (sandbox mode): it seals the merchants\' secrets; keep it with the database');
   const merchants = new MerchantCache(db, secretKey.box);
   const services: Services = Object.freeze({

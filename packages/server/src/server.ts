@@ -46,7 +46,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const notifyTls = notifyListener ? readNotifyListenerTls(notifyListener) : undefined;
   let runtime: Runtime;
   try {
-    runtime = await openRuntime(config, options.clock, { logger: options.logger ?? { level: config.logLevel } });
+    runtime = await openRuntime(config, options.clock, { serving: true, logger: options.logger ?? { level: config.logLevel } });
   } catch (error) {
     throw asDatabaseError(error, config.databaseUrl);
   }

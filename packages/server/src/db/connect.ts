@@ -7,6 +7,7 @@ import { dialectOf, type Dialect } from './dialect.js';
 import { OwnSchemaPostgresDialect } from './schema-introspector.js';
 import { asDatabaseError, isPostgresUrl, noDatabaseError, sqlitePath } from './errors.js';
 import type { Database } from './schema.js';
+import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
 
 // PostgreSQL returns BIGINT and NUMERIC as strings to protect precision. Our bigints are
 // money, bytes and epoch milliseconds, all far below 2^53, so numbers are safe and keep one
@@ -38,10 +39,19 @@ export { isPostgresUrl };
  * power loss, not only a crash of the process; production sets it (its cost is in
  * docs/benchmarks.md). PostgreSQL commits are durable as the server is configured.
  */
-export function connect(url: string, options: { poolSize?: number; create?: boolean; durable?: boolean } = {}): Db {
+export interface ConnectOptions {
+  poolSize?: number;
+  create?: boolean;
+  durable?: boolean;
+  /** SQLite: checkpoint the write-ahead log from a worker thread, not in commits (a server; see sqlite-checkpointer.ts). */
+  backgroundCheckpoints?: boolean;
+  onBackgroundError?: (message: string) => void;
+}
+
+export function connect(url: string, options: ConnectOptions = {}): Db {
   if (isPostgresUrl(url)) return connectPostgres(url, options.poolSize ?? 10);
   try {
-    return connectSqlite(url, sqlitePath(url), options.create ?? true, options.durable ?? false);
+    return connectSqlite(url, sqlitePath(url), options);
   } catch (error) {
     throw asDatabaseError(error, url);
   }
@@ -61,7 +71,9 @@ function connectPostgres(url: string, poolSize: number): Db {
   return { kysely, dialect: dialectOf('postgres'), schema, close: () => kysely.destroy() };
 }
 
-function connectSqlite(url: string, path: string, create: boolean, durable: boolean): Db {
+function connectSqlite(url: string, path: string, options: ConnectOptions): Db {
+  const create = options.create ?? true;
+  const durable = options.durable ?? false;
   const memory = path === ':memory:';
   if (!memory && !create && !existsSync(path)) throw noDatabaseError(url);
   if (!memory && create) mkdirSync(dirname(path), { recursive: true });
@@ -73,8 +85,15 @@ function connectSqlite(url: string, path: string, create: boolean, durable: bool
   // In WAL mode NORMAL loses no commit when the process dies, only when the machine does.
   database.pragma(durable ? 'synchronous = FULL' : 'synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
+  const checkpointer = options.backgroundCheckpoints && !memory ? startSqliteCheckpointer(path, { durable, onError: options.onBackgroundError }) : undefined;
+  if (checkpointer) database.pragma('wal_autocheckpoint = 0');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return { kysely, dialect: dialectOf('sqlite'), schema: undefined, close: () => kysely.destroy() };
+  const close = async () => {
+    // The thread first: the last connection to close then checkpoints what is left itself.
+    await checkpointer?.stop();
+    await kysely.destroy();
+  };
+  return { kysely, dialect: dialectOf('sqlite'), schema: undefined, close };
 }
 
 /**
