@@ -1,9 +1,10 @@
-import { allocateOrder, failOrderById } from '../domain/orders/allocate.js';
+import { allocateOrder, allocateOrders, failOrderById } from '../domain/orders/allocate.js';
 import { cancelEs2Profile } from '../domain/orders/es2-cancellation.js';
 import type { Es2Smdp, ProfileSource } from '../domain/ports.js';
 import { scheduleNextSweep, sweepJob } from '../domain/sweeps/run.js';
 import { runUsageReport } from '../domain/usage/report.js';
 import { deliverWebhooks, failDeliveries } from '../domain/webhooks/deliver.js';
+import { deliverWebhookBatch } from '../domain/webhooks/deliver-batch.js';
 import type { JobHandlers } from './runner.js';
 
 /** The handler of every job kind in the catalogue (catalog.ts); the compiler checks both match. */
@@ -11,12 +12,14 @@ export function jobHandlers(deps: { smdp: ProfileSource; es2?: Es2Smdp | undefin
   return {
     'allocate-order': {
       run: (ctx, payload, job) => allocateOrder(ctx, deps.smdp, payload.orderId, job, deps.es2),
+      runBatch: (ctx, batch) => allocateOrders(ctx, deps.smdp, batch.map(({ payload, job }) => ({ orderId: payload.orderId, job })), deps.es2),
       // An order that cannot be allocated is failed and refunded, as a sandbox fault is.
       failed: (ctx, payload, error) => failOrderById(ctx, payload.orderId, `allocation failed: ${firstLine(error)}`),
     },
     'report-usage': { run: (ctx, payload) => runUsageReport(ctx, payload) },
     'deliver-webhook': {
       run: (ctx, payload, job) => deliverWebhooks(ctx, payload.eventIds, job),
+      runBatch: (ctx, batch) => deliverWebhookBatch(ctx, batch.map(({ payload, job }) => ({ eventIds: payload.eventIds, job }))),
       failed: (ctx, payload) => failDeliveries(ctx, payload.eventIds),
     },
     sweep: {

@@ -42,6 +42,25 @@ export async function enqueueJob<P = JobPayloads, K extends keyof P & string = k
   return row?.id;
 }
 
+/** Adds several jobs without dedupe keys in one statement. */
+export async function enqueueJobs<P = JobPayloads, K extends keyof P & string = keyof P & string>(tx: Executor, jobs: readonly Omit<NewJob<P, K>, 'dedupeKey'>[]): Promise<void> {
+  if (jobs.length === 0) return;
+  const wallNow = Date.now();
+  await tx
+    .insertInto('jobs')
+    .values(
+      jobs.map((job) => ({
+        kind: job.kind,
+        payload: JSON.stringify(job.payload),
+        run_at: job.at ?? wallNow + (job.delayMs ?? 0),
+        created_at: wallNow,
+        merchant_id: job.merchantId ?? null,
+        dedupe_key: null,
+      })),
+    )
+    .execute();
+}
+
 /**
  * The webhook deliveries one transaction writes for one merchant go in one job, in the order
  * written (the DATA_USAGE and USED_UP of one use arrive in that order). The job of each
@@ -124,6 +143,11 @@ export async function claimDueJobs(db: Db, options: ClaimOptions): Promise<Job[]
 /** Removes a job in the caller's transaction, if `workerId` still holds it. */
 export async function removeJob(tx: Executor, job: Job, workerId: string): Promise<void> {
   await tx.deleteFrom('jobs').where('id', '=', job.id).where('locked_by', '=', workerId).execute();
+}
+
+/** Removes jobs `workerId` still holds, in one statement. */
+export async function removeJobs(executor: Executor, jobs: readonly Job[], workerId: string): Promise<void> {
+  await executor.deleteFrom('jobs').where('id', 'in', jobs.map((j) => j.id)).where('locked_by', '=', workerId).execute();
 }
 
 /**

@@ -5,7 +5,7 @@ import { clockOffsets, merchantClock } from '../domain/merchant-clock.js';
 import type { Clock } from '../lib/clock.js';
 import { randomHex } from '../lib/random.js';
 import type { JobPayloads } from './catalog.js';
-import { claimDueJobs, failJob, removeJob, retryJob, type Job } from './queue.js';
+import { claimDueJobs, failJob, removeJob, removeJobs, retryJob, type Job } from './queue.js';
 import { RetryLater } from './retry-later.js';
 
 /** What a handler may do with the job it runs. */
@@ -27,6 +27,12 @@ export interface RunningJob {
 export interface JobHandler<Payload> {
   /** Does the work, at least once: it must be idempotent. Throwing means "try again later". */
   run(ctx: ServiceContext, payload: Payload, job: RunningJob): Promise<void>;
+  /**
+   * Does the work of several jobs of this kind and merchant claimed together, sharing
+   * queries and commits (each job's `finishIn` in the transaction that does its work). If it
+   * throws, the jobs it did not finish run one by one with `run`, with the usual retries.
+   */
+  runBatch?(ctx: ServiceContext, batch: { payload: Payload; job: RunningJob }[]): Promise<void>;
   /** After the last attempt failed: makes the failure visible where its owner looks. */
   failed?(ctx: ServiceContext, payload: Payload, error: string): Promise<void>;
 }
@@ -113,7 +119,7 @@ export class JobRunner<P = JobPayloads> {
       const jobs = await this.claim(this.batch, options);
       if (jobs.length === 0) return total;
       const clocks = await this.clocksOf(jobs, options.merchant);
-      await Promise.all(jobs.map((job) => this.run(job, clocks(job))));
+      await Promise.all(this.runAll(jobs, clocks));
       total += jobs.length;
     }
   }
@@ -143,14 +149,71 @@ export class JobRunner<P = JobPayloads> {
     }
     this.backlog = claimed.length === wanted;
     const clocks = await this.clocksOf(claimed);
-    for (const job of claimed) {
-      const running: Promise<void> = this.run(job, clocks(job)).finally(() => {
+    for (const work of this.runAll(claimed, clocks)) {
+      const running: Promise<void> = work.finally(() => {
         this.inFlight.delete(running);
         if (this.backlog) this.schedule(0);
       });
       this.inFlight.add(running);
     }
     this.schedule(this.backlog ? 0 : this.pollMs);
+  }
+
+  /**
+   * Starts the claimed jobs: those of a kind that runs in batches together per merchant
+   * (one clock per merchant), the rest one by one. One promise per job, so the in-flight
+   * count stays a count of jobs.
+   */
+  private runAll(jobs: Job[], clocks: (job: Job) => Clock): Promise<void>[] {
+    const groups = new Map<string, Job[]>();
+    const started: Promise<void>[] = [];
+    for (const job of jobs) {
+      if (!this.handlerOf(job)?.runBatch) {
+        started.push(this.run(job, clocks(job)));
+        continue;
+      }
+      const key = `${job.kind}\u0000${job.merchant_id ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), job]);
+    }
+    for (const group of groups.values()) {
+      const work = group.length === 1 ? this.run(group[0]!, clocks(group[0]!)) : this.runBatch(group, clocks(group[0]!));
+      started.push(...group.map(() => work));
+    }
+    return started;
+  }
+
+  private handlerOf(job: Job): JobHandler<unknown> | undefined {
+    return (this.handlers as Record<string, JobHandler<unknown> | undefined>)[job.kind];
+  }
+
+  private async runBatch(jobs: Job[], clock: Clock): Promise<void> {
+    const handler = this.handlerOf(jobs[0]!)!;
+    const ctx: ServiceContext = clock === this.ctx.clock ? this.ctx : { ...this.ctx, clock };
+    const runs = jobs.map((job) => this.runningJob(job));
+    try {
+      await handler.runBatch!(
+        ctx,
+        runs.map(({ running }, i) => ({ payload: JSON.parse(jobs[i]!.payload) as unknown, job: running })),
+      );
+      const unfinished = jobs.filter((_, i) => !runs[i]!.finished());
+      if (unfinished.length) await removeJobs(this.ctx.db.kysely, unfinished, this.workerId);
+    } catch (error) {
+      this.ctx.log?.warn({ err: error, kind: jobs[0]!.kind, jobs: jobs.length }, 'batch failed; running its jobs one by one');
+      await Promise.all(jobs.filter((_, i) => !runs[i]!.finished()).map((job) => this.run(job, clock)));
+    }
+  }
+
+  private runningJob(job: Job): { running: RunningJob; finished: () => boolean } {
+    let finished = false;
+    const running: RunningJob = {
+      attempts: job.attempts,
+      leaseUntil: Number(job.locked_until),
+      finishIn: async (tx) => {
+        await removeJob(tx, job, this.workerId);
+        finished = true;
+      },
+    };
+    return { running, finished: () => finished };
   }
 
   private claim(limit: number, options: DrainOptions = {}): Promise<Job[]> {
@@ -181,23 +244,15 @@ export class JobRunner<P = JobPayloads> {
   }
 
   private async run(job: Job, clock: Clock): Promise<void> {
-    const handler = (this.handlers as Record<string, JobHandler<unknown> | undefined>)[job.kind];
+    const handler = this.handlerOf(job);
     const ctx: ServiceContext = clock === this.ctx.clock ? this.ctx : { ...this.ctx, clock };
-    let finished = false;
-    const running: RunningJob = {
-      attempts: job.attempts,
-      leaseUntil: Number(job.locked_until),
-      finishIn: async (tx) => {
-        await removeJob(tx, job, this.workerId);
-        finished = true;
-      },
-    };
+    const { running, finished } = this.runningJob(job);
     let payload: unknown;
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       payload = JSON.parse(job.payload);
       await handler.run(ctx, payload, running);
-      if (!finished) await removeJob(this.ctx.db.kysely, job, this.workerId);
+      if (!finished()) await removeJob(this.ctx.db.kysely, job, this.workerId);
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       if (error instanceof RetryLater) {

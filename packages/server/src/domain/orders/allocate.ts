@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { OrdersTable } from '../../db/schema.js';
+import type { OrdersTable, PackagesTable, ProfilesTable } from '../../db/schema.js';
 import { randomHex } from '../../lib/random.js';
 import type { Es2Smdp, Profile, ProfileSource } from '../ports.js';
 import type { ServiceContext } from '../context.js';
@@ -7,8 +7,8 @@ import { newEsimTranNos } from '../identifiers.js';
 import { postLedgerEntry } from '../ledger.js';
 import { allocatedStatuses, recordAllocation } from '../lifecycle/allocation.js';
 import type { RunningJob } from '../../jobs/runner.js';
-import { emitWebhook } from '../webhooks/emit.js';
-import { es2Profile, releaseEs2Profiles } from './es2-allocation.js';
+import { emitWebhooks } from '../webhooks/emit.js';
+import { es2Profile, releaseEs2Profiles, type Es2ProfileRow } from './es2-allocation.js';
 import { abandonEs2Profiles } from './es2-cancellation.js';
 import type { OrderItem } from './items.js';
 
@@ -38,66 +38,161 @@ export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, or
     await failOrder(ctx, order, 'allocation failed (sandbox fault)');
     return;
   }
-
-  const items = JSON.parse(order.items) as OrderItem[];
-  const codes = [...new Set(items.map((i) => i.packageCode))];
-  const packages = new Map(
-    (await ctx.db.kysely.selectFrom('packages').selectAll().where('code', 'in', codes).execute()).map((p) => [p.code, p]),
-  );
-  const reserved = await ctx.db.kysely
-    .selectFrom('profiles')
-    .selectAll()
-    .where('order_id', '=', order.id)
-    .where('esim_id', 'is', null)
-    .orderBy('id')
-    .execute();
   const fromSmdp = await releaseEs2Profiles(ctx, es2, order, job?.leaseUntil);
   if (!fromSmdp.done) {
     await failOrder(ctx, order, fromSmdp.failure);
     return;
   }
-  const simulated = items.filter((i) => !reserved.some((p) => p.package_code === i.packageCode) && !fromSmdp.profiles.some((p) => p.package_code === i.packageCode));
-  if (simulated.length && ctx.config.mode === 'production') {
-    // esim/order refuses these (200011); an order accepted before its package lost its source is failed, never served by the simulator.
-    await failOrder(ctx, order, `no profile source for ${simulated.map((i) => i.packageCode).join(', ')}`);
-    return;
+  await allocateReleased(ctx, smdp, [{ order, es2Profiles: fromSmdp.profiles, job }]);
+}
+
+/**
+ * Several allocation jobs at once (the runner hands over the due jobs of one merchant
+ * together): one transaction writes all their eSIMs, so a burst of single-eSIM orders
+ * pays for one commit, not one each. An order with ES2+ profiles goes alone through
+ * allocateOrder (its SM-DP+ calls are made one by one, each persisted before the next).
+ */
+export async function allocateOrders(ctx: ServiceContext, smdp: ProfileSource, batch: readonly { orderId: number; job?: RunningJob }[], es2?: Es2Smdp): Promise<void> {
+  const db = ctx.db.kysely;
+  const ids = batch.map((b) => b.orderId);
+  const orders = await db.selectFrom('orders').selectAll().where('id', 'in', ids).where('status', '=', 'ALLOCATING').execute();
+  if (orders.length === 0) return;
+  const withEs2 = new Set((await db.selectFrom('es2_profiles').select('order_id').where('order_id', 'in', ids).execute()).map((r) => Number(r.order_id)));
+  const failing = new Set(
+    (await db.selectFrom('merchants').select('id').where('id', 'in', [...new Set(orders.map((o) => o.merchant_id))]).where('fail_allocations', '=', 1).execute()).map((m) => m.id),
+  );
+  const jobOf = new Map(batch.map((b) => [b.orderId, b.job]));
+  const together: Released[] = [];
+  for (const order of orders) {
+    if (failing.has(order.merchant_id)) await failOrder(ctx, order, 'allocation failed (sandbox fault)');
+    else if (withEs2.has(order.id)) await allocateOrder(ctx, smdp, order.id, jobOf.get(order.id), es2);
+    else together.push({ order, es2Profiles: [], job: jobOf.get(order.id) });
   }
-  const mintedNeeded = simulated.reduce((n, i) => n + i.count, 0);
+  await allocateReleased(ctx, smdp, together);
+}
+
+/** An order whose SM-DP+ profiles (if any) are released: what is left is writing its eSIMs. */
+interface Released {
+  order: Selectable<OrdersTable>;
+  es2Profiles: Es2ProfileRow[];
+  job?: RunningJob | undefined;
+}
+
+async function allocateReleased(ctx: ServiceContext, smdp: ProfileSource, released: Released[]): Promise<void> {
+  if (released.length === 0) return;
+  const db = ctx.db.kysely;
+  const orderIds = released.map((r) => r.order.id);
+  const items = new Map(released.map((r) => [r.order.id, JSON.parse(r.order.items) as OrderItem[]]));
+  const codes = [...new Set([...items.values()].flatMap((lines) => lines.map((i) => i.packageCode)))];
+  const packages = new Map((await db.selectFrom('packages').selectAll().where('code', 'in', codes).execute()).map((p) => [p.code, p]));
+  const reserved = await db.selectFrom('profiles').selectAll().where('order_id', 'in', orderIds).where('esim_id', 'is', null).orderBy('id').execute();
+
+  const plans: AllocationPlan[] = [];
+  for (const { order, es2Profiles, job } of released) {
+    const lines = items.get(order.id)!;
+    const own = reserved.filter((p) => p.order_id === order.id);
+    const simulated = lines.filter((i) => !own.some((p) => p.package_code === i.packageCode) && !es2Profiles.some((p) => p.package_code === i.packageCode));
+    if (simulated.length && ctx.config.mode === 'production') {
+      // esim/order refuses these (200011); an order accepted before its package lost its source is failed, never served by the simulator.
+      await failOrder(ctx, order, `no profile source for ${simulated.map((i) => i.packageCode).join(', ')}`);
+      continue;
+    }
+    plans.push({ order, lines, reserved: own, es2Profiles, minted: simulated.reduce((n, i) => n + i.count, 0), job });
+  }
+  if (plans.length === 0) return;
+  const mintedNeeded = plans.reduce((n, p) => n + p.minted, 0);
   const minted = mintedNeeded ? await smdp.mint(mintedNeeded) : [];
   const now = ctx.clock.now();
-  const tranNos = await newEsimTranNos(ctx.services.sequences, now, order.esim_count);
+  const tranNos = await newEsimTranNos(ctx.services.sequences, now, plans.reduce((n, p) => n + p.order.esim_count, 0));
 
-  await ctx.db.kysely.transaction().execute(async (tx) => {
+  await db.transaction().execute(async (tx) => {
     const claimed = await tx
       .updateTable('orders')
       .set({ status: 'GOT_RESOURCE', completed_at: now.getTime() })
-      .where('id', '=', order.id)
+      .where('id', 'in', plans.map((p) => p.order.id))
       .where('status', '=', 'ALLOCATING')
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) return;
+      .returning('id')
+      .execute();
+    const claimedIds = new Set(claimed.map((c) => Number(c.id)));
+    const written = plans.filter((p) => claimedIds.has(p.order.id));
+    const esims = written.flatMap((plan) => esimRows(plan, packages, minted, tranNos, now));
+    if (esims.length) {
+      const inserted = await tx.insertInto('esims').values(esims.map((e) => e.row)).returning(['id', 'esim_tran_no', 'package_code', 'price', 'total_volume', 'total_duration', 'merchant_id']).execute();
+      await tx
+        .insertInto('esim_packages')
+        .values(
+          inserted.map((e) => ({
+            esim_id: e.id,
+            package_code: e.package_code,
+            kind: 'BASE' as const,
+            volume: e.total_volume,
+            duration: e.total_duration,
+            price: e.price,
+            tran_no: e.esim_tran_no,
+            created_at: now.getTime(),
+          })),
+        )
+        .execute();
+      await recordAllocation(
+        tx,
+        inserted.map((e) => ({ id: e.id, merchantId: e.merchant_id })),
+        now,
+      );
+      for (const [i, esim] of esims.entries()) {
+        if (esim.inventoryId !== null) await tx.updateTable('profiles').set({ esim_id: inserted[i]!.id }).where('id', '=', esim.inventoryId).execute();
+        if (esim.es2Id !== null) await tx.updateTable('es2_profiles').set({ esim_id: inserted[i]!.id, updated_at: Date.now() }).where('id', '=', esim.es2Id).execute();
+      }
+    }
+    await emitWebhooks(
+      tx,
+      written.map(({ order }) => ({
+        merchantId: order.merchant_id,
+        type: 'ORDER_STATUS' as const,
+        at: now,
+        content: { orderNo: order.order_no, orderStatus: 'GOT_RESOURCE', transactionId: order.transaction_id },
+      })),
+      { unrelated: true },
+    );
+    for (const plan of plans) await plan.job?.finishIn(tx);
+  });
+  ctx.wakeJobs?.();
+}
 
-    const rows = [];
-    const inventoryIds: (number | null)[] = [];
-    const es2Ids: (number | null)[] = [];
-    let next = 0;
-    // Profiles reserved for a package are handed out in turn across all the order's lines
-    // of that package (two lines of one package must not get the same profiles).
-    const used = new Map<string, number>();
-    for (const item of items) {
-      const pkg = packages.get(item.packageCode)!;
-      const pool = reserved.filter((p) => p.package_code === item.packageCode);
-      const es2Pool = fromSmdp.profiles.filter((p) => p.package_code === item.packageCode);
-      for (let i = 0; i < item.count; i++) {
-        const taken = used.get(item.packageCode) ?? 0;
-        used.set(item.packageCode, taken + 1);
-        const fromPool = pool[taken];
-        const fromEs2 = fromPool ? undefined : es2Pool[taken];
-        const profile: Profile = fromPool ?? (fromEs2 ? es2Profile(fromEs2) : minted.shift()!);
-        inventoryIds.push(fromPool ? fromPool.id : null);
-        es2Ids.push(fromEs2 ? fromEs2.id : null);
-        const periods = item.periodNum ?? 1;
-        rows.push({
-          esim_tran_no: tranNos[next++]!,
+interface AllocationPlan {
+  order: Selectable<OrdersTable>;
+  lines: OrderItem[];
+  /** Inventory profiles reserved with the order. */
+  reserved: Selectable<ProfilesTable>[];
+  es2Profiles: Es2ProfileRow[];
+  /** How many profiles the simulated SM-DP+ gives it. */
+  minted: number;
+  job?: RunningJob | undefined;
+}
+
+/**
+ * The eSIM rows of one order. Profiles reserved for a package are handed out in turn across
+ * all the order's lines of that package (two lines of one package must not get the same
+ * profiles); simulated profiles and eSIM numbers are taken from the batch's shared lists.
+ */
+function esimRows(plan: AllocationPlan, packages: Map<string, Selectable<PackagesTable>>, minted: Profile[], tranNos: string[], now: Date) {
+  const { order } = plan;
+  const used = new Map<string, number>();
+  return plan.lines.flatMap((item) => {
+    const pkg = packages.get(item.packageCode)!;
+    const pool = plan.reserved.filter((p) => p.package_code === item.packageCode);
+    const es2Pool = plan.es2Profiles.filter((p) => p.package_code === item.packageCode);
+    return Array.from({ length: item.count }, () => {
+      const taken = used.get(item.packageCode) ?? 0;
+      used.set(item.packageCode, taken + 1);
+      const fromPool = pool[taken];
+      const fromEs2 = fromPool ? undefined : es2Pool[taken];
+      const profile: Profile = fromPool ?? (fromEs2 ? es2Profile(fromEs2) : minted.shift()!);
+      const periods = item.periodNum ?? 1;
+      return {
+        inventoryId: fromPool ? fromPool.id : null,
+        es2Id: fromEs2 ? fromEs2.id : null,
+        row: {
+          esim_tran_no: tranNos.shift()!,
           order_id: order.id,
           merchant_id: order.merchant_id,
           package_code: pkg.code,
@@ -124,45 +219,10 @@ export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, or
           installed_at: null,
           usage_alerts_sent: '[]',
           created_at: now.getTime(),
-        });
-      }
-    }
-    const inserted = await tx.insertInto('esims').values(rows).returning(['id', 'esim_tran_no', 'package_code', 'price', 'total_volume', 'total_duration']).execute();
-    await tx
-      .insertInto('esim_packages')
-      .values(
-        inserted.map((e) => ({
-          esim_id: e.id,
-          package_code: e.package_code,
-          kind: 'BASE' as const,
-          volume: e.total_volume,
-          duration: e.total_duration,
-          price: e.price,
-          tran_no: e.esim_tran_no,
-          created_at: now.getTime(),
-        })),
-      )
-      .execute();
-    await recordAllocation(
-      tx,
-      inserted.map((e) => ({ id: e.id, merchantId: order.merchant_id })),
-      now,
-    );
-    for (const [i, profileId] of inventoryIds.entries()) {
-      if (profileId !== null) await tx.updateTable('profiles').set({ esim_id: inserted[i]!.id }).where('id', '=', profileId).execute();
-    }
-    for (const [i, rowId] of es2Ids.entries()) {
-      if (rowId !== null) await tx.updateTable('es2_profiles').set({ esim_id: inserted[i]!.id, updated_at: Date.now() }).where('id', '=', rowId).execute();
-    }
-    await emitWebhook(tx, {
-      merchantId: order.merchant_id,
-      type: 'ORDER_STATUS',
-      at: now,
-      content: { orderNo: order.order_no, orderStatus: 'GOT_RESOURCE', transactionId: order.transaction_id },
+        },
+      };
     });
-    await job?.finishIn(tx);
   });
-  ctx.wakeJobs?.();
 }
 
 /** failOrder by id: an allocation job that failed for good. */

@@ -1,3 +1,5 @@
+import type { Selectable, Transaction } from 'kysely';
+import type { Database, MerchantsTable, WebhookEventsTable } from '../../db/schema.js';
 import type { ServiceContext } from '../context.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import type { RunningJob } from '../../jobs/runner.js';
@@ -21,35 +23,49 @@ export function isSuccess(result: PostResult): boolean {
   return result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
 }
 
+type EventRow = Selectable<WebhookEventsTable>;
+type Endpoint = Pick<Selectable<MerchantsTable>, 'webhook_url' | 'webhook_secret_sealed' | 'webhook_previous_secret_sealed' | 'webhook_previous_secret_until'>;
+
+/** One attempt made, to be recorded. */
+export interface Attempt {
+  event: EventRow;
+  url: string;
+  startedAt: number;
+  result: PostResult;
+}
+
+export const endpointColumns = ['webhook_url', 'webhook_secret_sealed', 'webhook_previous_secret_sealed', 'webhook_previous_secret_until'] as const;
+
 /**
- * The delivery job: one attempt at one event. Only a 2xx counts. A failure schedules the
- * next attempt per the retry schedule (a job of the merchant's, so a sandbox clock advance
- * brings it forward); after the last it is failed. Every attempt is logged, at real time.
- * The event row changes only if it is still as this attempt found it, so a duplicate job (a
- * worker died after posting) cannot double-count.
+ * Posts one pending event to its merchant's endpoint; none set means the event is marked
+ * no_endpoint (and nothing is returned).
  */
-export async function deliverWebhook(ctx: ServiceContext, eventId: number, finishing?: RunningJob): Promise<void> {
-  const db = ctx.db.kysely;
-  const event = await db.selectFrom('webhook_events').selectAll().where('id', '=', eventId).executeTakeFirst();
-  if (!event || event.status !== 'pending') return;
-  const merchant = await db
-    .selectFrom('merchants')
-    .select(['webhook_url', 'webhook_secret_sealed', 'webhook_previous_secret_sealed', 'webhook_previous_secret_until'])
-    .where('id', '=', event.merchant_id)
-    .executeTakeFirstOrThrow();
+export async function attemptDelivery(ctx: ServiceContext, event: EventRow, merchant: Endpoint): Promise<Attempt | undefined> {
   if (!merchant.webhook_url) {
-    await db.updateTable('webhook_events').set({ status: 'no_endpoint', next_attempt_at: null }).where('id', '=', event.id).execute();
-    return;
+    await ctx.db.kysely.updateTable('webhook_events').set({ status: 'no_endpoint', next_attempt_at: null }).where('id', '=', event.id).execute();
+    return undefined;
   }
   const startedAt = Date.now();
   const result = await sendWebhook(ctx, merchant.webhook_url, event.body, signatureHeaders(openSigningState(ctx.secrets, merchant), event.notify_id, event.body));
-  const attempt = event.attempts + 1;
+  return { event, url: merchant.webhook_url, startedAt, result };
+}
+
+/**
+ * Records attempts in the caller's transaction: only a 2xx counts; a failure schedules the
+ * next attempt per the retry schedule (a job of the merchant's, so a sandbox clock advance
+ * brings it forward); after the last the event is failed. An event row changes only if it is
+ * still as its attempt found it, so a duplicate job (a worker died after posting) cannot
+ * double-count.
+ */
+export async function recordAttempts(ctx: ServiceContext, tx: Transaction<Database>, attempts: readonly Attempt[]): Promise<void> {
   const now = Date.now();
   const schedule = ctx.config.webhookRetryScheduleMs;
-  const delivered = isSuccess(result);
-  const retryDelay = !delivered && attempt <= schedule.length ? schedule[attempt - 1]! : null;
-
-  await db.transaction().execute(async (tx) => {
+  const counted: Attempt[] = [];
+  for (const made of attempts) {
+    const { event, result } = made;
+    const attempt = event.attempts + 1;
+    const delivered = isSuccess(result);
+    const retryDelay = !delivered && attempt <= schedule.length ? schedule[attempt - 1]! : null;
     const updated = await tx
       .updateTable('webhook_events')
       .set({
@@ -62,31 +78,47 @@ export async function deliverWebhook(ctx: ServiceContext, eventId: number, finis
       .where('status', '=', 'pending')
       .where('attempts', '=', event.attempts)
       .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) return;
-    await tx
-      .insertInto('webhook_attempts')
-      .values({
+    if (Number(updated.numUpdatedRows) === 0) continue;
+    counted.push(made);
+    if (retryDelay !== null) await enqueueJob(tx, { kind: 'deliver-webhook', payload: { eventIds: [event.id] }, delayMs: retryDelay, merchantId: event.merchant_id });
+  }
+  if (counted.length === 0) return;
+  await tx
+    .insertInto('webhook_attempts')
+    .values(
+      counted.map(({ event, url, startedAt, result }) => ({
         event_id: event.id,
-        attempt,
-        url: merchant.webhook_url!,
+        attempt: event.attempts + 1,
+        url,
         at: startedAt,
         status_code: result.statusCode,
         latency_ms: result.latencyMs,
         response: result.response,
         error: result.error,
-      })
-      .execute();
-    if (retryDelay !== null) await enqueueJob(tx, { kind: 'deliver-webhook', payload: { eventIds: [event.id] }, delayMs: retryDelay, merchantId: event.merchant_id });
-    await finishing?.finishIn(tx);
-  });
+      })),
+    )
+    .execute();
 }
 
 /**
- * The delivery job: its events one after another, in the order they were written; the last
- * one's transaction also finishes the job.
+ * The delivery job: its events one after another, in the order they were written; each
+ * attempt is recorded in its own transaction (the last one's also finishes the job), so a
+ * slow receiver later in the list never holds back the record of an earlier delivery.
  */
 export async function deliverWebhooks(ctx: ServiceContext, eventIds: number[], job?: RunningJob): Promise<void> {
-  for (const [index, id] of eventIds.entries()) await deliverWebhook(ctx, id, index === eventIds.length - 1 ? job : undefined);
+  const db = ctx.db.kysely;
+  for (const [index, eventId] of eventIds.entries()) {
+    const finishing = index === eventIds.length - 1 ? job : undefined;
+    const event = await db.selectFrom('webhook_events').selectAll().where('id', '=', eventId).executeTakeFirst();
+    if (!event || event.status !== 'pending') continue;
+    const merchant = await db.selectFrom('merchants').select(endpointColumns).where('id', '=', event.merchant_id).executeTakeFirstOrThrow();
+    const attempt = await attemptDelivery(ctx, event, merchant);
+    if (!attempt) continue;
+    await db.transaction().execute(async (tx) => {
+      await recordAttempts(ctx, tx, [attempt]);
+      await finishing?.finishIn(tx);
+    });
+  }
 }
 
 /** A delivery job that failed for good (not a refused delivery: the job itself kept breaking). */

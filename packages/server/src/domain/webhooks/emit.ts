@@ -1,6 +1,6 @@
 import { formatEventTime, type NotifyType, type WebhookContent } from '@esimkit/contract';
 import { withTransaction, type Executor } from '../../db/transaction.js';
-import { enqueueDeliveries } from '../../jobs/queue.js';
+import { enqueueDeliveries, enqueueJobs } from '../../jobs/queue.js';
 import { randomHex } from '../../lib/random.js';
 
 /** The body exactly as sent: the vendor's key order, notifyId fixed for every retry. */
@@ -24,12 +24,21 @@ export interface EventToEmit<T extends NotifyType = NotifyType> {
  * no_endpoint. `at` (the event's time on the merchant's clock) is in the body; the log's own
  * record times are real time.
  */
-export async function emitWebhooks(executor: Executor, events: EventToEmit[]): Promise<void> {
+export async function emitWebhooks(executor: Executor, events: EventToEmit[], options: EmitOptions = {}): Promise<void> {
   if (events.length === 0) return;
-  await withTransaction(executor, (tx) => writeEvents(tx, events));
+  await withTransaction(executor, (tx) => writeEvents(tx, events, options));
 }
 
-async function writeEvents(tx: Executor, events: EventToEmit[]): Promise<void> {
+export interface EmitOptions {
+  /**
+   * Events that report unrelated changes written together (a batch of orders allocated in
+   * one transaction): each gets its own delivery job, so none waits for another's receiver
+   * and the runner can post them side by side.
+   */
+  unrelated?: boolean;
+}
+
+async function writeEvents(tx: Executor, events: EventToEmit[], options: EmitOptions): Promise<void> {
   const merchantIds = [...new Set(events.map((e) => e.merchantId))];
   const merchants = await tx.selectFrom('merchants').select(['id', 'webhook_url']).where('id', 'in', merchantIds).execute();
   const withEndpoint = new Set(merchants.filter((m) => m.webhook_url).map((m) => m.id));
@@ -54,6 +63,11 @@ async function writeEvents(tx: Executor, events: EventToEmit[]): Promise<void> {
     )
     .returning(['id', 'merchant_id'])
     .execute();
+  if (options.unrelated) {
+    const pending = rows.filter((r) => withEndpoint.has(r.merchant_id));
+    await enqueueJobs(tx, pending.map((r) => ({ kind: 'deliver-webhook' as const, payload: { eventIds: [r.id] }, merchantId: r.merchant_id })));
+    return;
+  }
   for (const merchantId of withEndpoint) {
     const eventIds = rows.filter((r) => r.merchant_id === merchantId).map((r) => r.id);
     if (eventIds.length) await enqueueDeliveries(tx, merchantId, eventIds);
