@@ -321,6 +321,19 @@ describe('transactionId reuse (field-notes §8)', () => {
     }
   });
 
+  it('a retry the balance no longer covers answers the first order; another body is still 200008', async () => {
+    // The first order spent the whole balance: the retry's own debit would be refused (200007),
+    // yet a retry is answered with the first result, never charged again.
+    const merchant = await server.merchant({ balance: jp.price });
+    const body = { transactionId: newTransactionId('spent'), packageInfoList: [{ packageCode: jp.packageCode, count: 1 }] };
+    const first = expectSuccess(await call(server, esimPaths.order, body, as(merchant)), null);
+    expect(expectSuccess(await call(server, esimPaths.order, body, as(merchant)), null)).toEqual(first);
+    await expectRefusedWithoutTrace(merchant, { ...body, packageInfoList: [{ packageCode: jp.packageCode, count: 2 }] }, '200008');
+    await expectRefusedWithoutTrace(merchant, { ...body, transactionId: newTransactionId('short') }, '200007');
+    expect((await merchantRow(server, merchant)).balance).toBe(0);
+    expect(await orderCount(merchant)).toBe(1);
+  });
+
   it('transactionIds are per merchant', async () => {
     const a = await server.merchant({ balance: 100_000 });
     const b = await server.merchant({ balance: 100_000 });

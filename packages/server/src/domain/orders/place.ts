@@ -31,9 +31,21 @@ export interface PlacedOrder {
 export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise<PlacedOrder> {
   const lookup = packageLookup(ctx.db.kysely);
   const hash = requestHash({ amount: input.amount, lines: await canonicalLines(lookup, input.packageInfoList) });
-  const earlier = await findOrderByTransaction(ctx, input.transactionId);
-  if (earlier) return replayOf(earlier, hash);
+  try {
+    return await placeNewOrder(ctx, input, lookup, hash);
+  } catch (error) {
+    // Not looked up first (a query every order would pay): a retry is refused by the unique
+    // transactionId, or by a check the first order passed (a price or balance changed since),
+    // and answered here with the first result. Nothing of the refused attempt was written.
+    if (error instanceof ApiError || ctx.db.dialect.isUniqueViolation(error)) {
+      const earlier = await findOrderByTransaction(ctx, input.transactionId);
+      if (earlier) return replayOf(earlier, hash);
+    }
+    throw error;
+  }
+}
 
+async function placeNewOrder(ctx: Verb<unknown>['ctx'], input: PlaceOrderInput, lookup: PackageLookup, hash: string): Promise<PlacedOrder> {
   const { items, packages, total, count } = await priceOrder(lookup, input.packageInfoList);
   if (input.amount !== undefined && input.amount !== total) {
     throw new ApiError('200006', `Total order price amount is wrong: the packages cost ${total}, the order says ${input.amount}.`);
@@ -42,44 +54,35 @@ export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise
   const now = ctx.clock.now();
   const orderNo = await newOrderNo(ctx.services.sequences, now);
   const delay = ctx.merchant.allocation_delay_ms ?? ctx.config.allocationDelayMs;
-  try {
-    await ctx.db.kysely.transaction().execute(async (tx) => {
-      const order = await tx
-        .insertInto('orders')
-        .values({
-          order_no: orderNo,
-          merchant_id: ctx.merchant.id,
-          transaction_id: input.transactionId,
-          request_hash: hash,
-          status: 'ALLOCATING',
-          items: JSON.stringify(items),
-          amount: total,
-          esim_count: count,
-          failure_reason: null,
-          created_at: now.getTime(),
-          completed_at: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const orderId = Number(order.id);
-      await postLedgerEntry(tx, { merchantId: ctx.merchant.id, amount: -total, kind: 'order', reference: orderNo, now });
-      // Each line's profiles: reserved from inventory now, planned at the SM-DP+, or minted by
-      // the simulator later; a package production has no source for is refused (200011).
-      for (const [index, item] of items.entries()) {
-        const source = await resolveProfileSource(ctx, tx, packages[index]!);
-        if (source.kind === 'inventory') await reserveProfiles(tx, ctx.db.dialect, item.packageCode, orderId, item.count);
-        if (source.kind === 'es2plus') await planEs2Profiles(tx, orderId, { packageCode: item.packageCode, profileType: source.profileType, count: item.count });
-      }
-      await enqueueJob(tx, { kind: 'allocate-order', payload: { orderId }, delayMs: delay, merchantId: ctx.merchant.id });
-    });
-  } catch (error) {
-    // A concurrent request with the same transactionId committed first.
-    if (ctx.db.dialect.isUniqueViolation(error)) {
-      const winner = await findOrderByTransaction(ctx, input.transactionId);
-      if (winner) return replayOf(winner, hash);
+  await ctx.db.kysely.transaction().execute(async (tx) => {
+    const order = await tx
+      .insertInto('orders')
+      .values({
+        order_no: orderNo,
+        merchant_id: ctx.merchant.id,
+        transaction_id: input.transactionId,
+        request_hash: hash,
+        status: 'ALLOCATING',
+        items: JSON.stringify(items),
+        amount: total,
+        esim_count: count,
+        failure_reason: null,
+        created_at: now.getTime(),
+        completed_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const orderId = Number(order.id);
+    await postLedgerEntry(tx, { merchantId: ctx.merchant.id, amount: -total, kind: 'order', reference: orderNo, now });
+    // Each line's profiles: reserved from inventory now, planned at the SM-DP+, or minted by
+    // the simulator later; a package production has no source for is refused (200011).
+    for (const [index, item] of items.entries()) {
+      const source = await resolveProfileSource(ctx, tx, packages[index]!);
+      if (source.kind === 'inventory') await reserveProfiles(tx, ctx.db.dialect, item.packageCode, orderId, item.count);
+      if (source.kind === 'es2plus') await planEs2Profiles(tx, orderId, { packageCode: item.packageCode, profileType: source.profileType, count: item.count });
     }
-    throw error;
-  }
+    await enqueueJob(tx, { kind: 'allocate-order', payload: { orderId }, delayMs: delay, merchantId: ctx.merchant.id });
+  });
   ctx.wakeJobs?.();
   return { orderNo, transactionId: input.transactionId };
 }
