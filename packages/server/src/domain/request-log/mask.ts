@@ -9,8 +9,25 @@ const SECRET_FIELD = /"(secret|secretKey|signingSecret|webhookSecret|previousSec
 const SECRET_VALUE = /"whsec_(?:[^"\\]|\\.)*"/g;
 export const MASK = '••••';
 
+/**
+ * What was kept of answers sent as one shared Buffer (a cached package list goes out as
+ * the same bytes to every caller): masked once, not on every request.
+ */
+const keptOfSharedAnswer = new WeakMap<Buffer, string>();
+
 /** A body as the log keeps it. */
 export function loggedBody(body: string | Buffer): string {
+  // Small bodies are cheap, and request bodies are never shared: only large answers are remembered.
+  if (typeof body === 'string' || body.length <= MAX_BYTES) return keptOf(body);
+  let kept = keptOfSharedAnswer.get(body);
+  if (kept === undefined) {
+    kept = keptOf(body);
+    keptOfSharedAnswer.set(body, kept);
+  }
+  return kept;
+}
+
+function keptOf(body: string | Buffer): string {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   // A raw NUL byte is written as \u0000: PostgreSQL text cannot hold one.
   const head = bytes.subarray(0, MAX_BYTES).toString('utf8').replace(/\u0000/g, '\\u0000');
