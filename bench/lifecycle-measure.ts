@@ -13,21 +13,44 @@ export interface Delivery {
 export interface Receiver {
   hook: string;
   deliveries: Delivery[];
+  /** Keeps answering back until `release`: deliveries pile up in esimkit (a backlog). */
+  hold(): void;
+  /** Answers what was held, and everything after at once; returns when it released them. */
+  release(): number;
   close(): void;
 }
 
 export async function startReceiver(): Promise<Receiver> {
   const deliveries: Delivery[] = [];
+  let held: (() => void)[] | undefined;
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
-      deliveries.push({ at: performance.now(), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      response.end('ok');
+      const answer = () => {
+        deliveries.push({ at: performance.now(), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        response.end('ok');
+      };
+      if (held) held.push(answer);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { hook: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, deliveries, close: () => server.close() };
+  return {
+    hook: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    deliveries,
+    hold: () => {
+      held ??= [];
+    },
+    release: () => {
+      const waiting = held ?? [];
+      held = undefined;
+      const at = performance.now();
+      for (const answer of waiting) answer();
+      return at;
+    },
+    close: () => server.close(),
+  };
 }
 
 export const percentile = (values: number[], p: number) => {
@@ -101,11 +124,44 @@ export interface Webhooks {
   p99: number;
 }
 
-/** Cancels every eSIM of `orderNos`; each answered cancel is a state change whose ESIM_STATUS is timed to its arrival. */
-export async function measureWebhooks(instances: Instances, receiver: Receiver, options: { orderNos: string[]; connections: number }): Promise<Webhooks> {
-  const { deliveries } = receiver;
+/** The eSIMs of the orders, by esim/query. */
+export async function esimsOf(instances: Instances, orderNos: string[]): Promise<string[]> {
   const esims: string[] = [];
-  for (const orderNo of options.orderNos) esims.push(...(await post(instances, 0, '/api/v1/open/esim/query', { orderNo })).esimList.map((e: any) => e.esimTranNo));
+  for (const orderNo of orderNos) esims.push(...(await post(instances, 0, '/api/v1/open/esim/query', { orderNo })).esimList.map((e: any) => e.esimTranNo));
+  return esims;
+}
+
+export interface Backlog {
+  delivered: number;
+  /** Deliveries per second from the receiver's release to the last delivery. */
+  perSecond: number;
+}
+
+/**
+ * Delivery throughput alone: the receiver holds its answers while every eSIM is cancelled
+ * (one ESIM_STATUS each), so the deliveries pile up as jobs; then it answers, and the
+ * backlog is timed from that moment to its last delivery. (The delivering process does
+ * nothing else meanwhile, unlike measureWebhooks, where the cancels share its CPU.)
+ */
+export async function measureBacklog(instances: Instances, receiver: Receiver, options: { esims: string[]; connections: number }): Promise<Backlog> {
+  const { deliveries } = receiver;
+  receiver.hold();
+  const before = deliveries.length;
+  await spread(options.connections, options.esims.length, async (connection, i) => {
+    await post(instances, connection, '/api/v1/open/esim/cancel', { esimTranNo: options.esims[i]! });
+  });
+  const released = receiver.release();
+  const statusOf = () => deliveries.slice(before).filter((d) => d.body.notifyType === 'ESIM_STATUS');
+  await waitFor(() => statusOf().length >= options.esims.length);
+  const received = statusOf();
+  const span = (Math.max(...received.map((d) => d.at)) - released) / 1000;
+  return { delivered: received.length, perSecond: received.length / span };
+}
+
+/** Cancels every eSIM of `orderNos`; each answered cancel is a state change whose ESIM_STATUS is timed to its arrival. */
+export async function measureWebhooks(instances: Instances, receiver: Receiver, options: { esims: string[]; connections: number }): Promise<Webhooks> {
+  const { deliveries } = receiver;
+  const esims = options.esims;
   const changedAt = new Map<string, number>();
   const before = deliveries.length;
   const started = performance.now();

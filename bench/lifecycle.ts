@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describePinning, isPinning, startInstances, type Instances, type Pinning } from './lifecycle-instances.js';
-import { measureAllocation, measureWebhooks, post, startReceiver, type Receiver } from './lifecycle-measure.js';
+import { esimsOf, measureAllocation, measureBacklog, measureWebhooks, post, startReceiver, type Receiver } from './lifecycle-measure.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -81,14 +81,22 @@ async function lifecycle() {
       if (batch === 30) orderNos = result.orderNos;
       rows.push([`allocation, ${batch} eSIM${batch > 1 ? 's' : ''}/order`, String(orders), result.esimsPerSecond.toFixed(0), result.p50.toFixed(1), result.p99.toFixed(1)]);
     }
-    const webhooks = await measureWebhooks(instances, receiver, { orderNos, connections });
-    const webhookRow = ['webhooks (ESIM_STATUS after cancel)', String(webhooks.received), webhooks.perSecond.toFixed(0), webhooks.p50.toFixed(1), webhooks.p99.toFixed(1)];
+    // Half the batch-30 eSIMs are cancelled live, the other half into a held backlog.
+    const esims = await esimsOf(instances, orderNos);
+    const half = Math.floor(esims.length / 2);
+    const webhooks = await measureWebhooks(instances, receiver, { esims: esims.slice(0, half), connections });
+    const backlog = await measureBacklog(instances, receiver, { esims: esims.slice(half), connections });
+    const webhookRows = [
+      ['webhooks (ESIM_STATUS after cancel)', String(webhooks.received), webhooks.perSecond.toFixed(0), webhooks.p50.toFixed(1), webhooks.p99.toFixed(1)],
+      ['webhooks, a held backlog drained', String(backlog.delivered), backlog.perSecond.toFixed(0), '-', '-'],
+    ];
 
     const where = instanceCount === 1 ? '' : `${instanceCount} instances, `;
     console.log(`\nesimkit lifecycle benchmark: ${database}, ${mode} mode, ${connections} connections, ${where}${describePinning(pinning, instanceCount)}\n`);
-    printTable([['what', 'count', 'per second', 'p50 ms', 'p99 ms'], ...rows, webhookRow]);
+    printTable([['what', 'count', 'per second', 'p50 ms', 'p99 ms'], ...rows, ...webhookRows]);
     console.log('\nallocation: per second = eSIMs allocated/s (first order sent to last ORDER_STATUS received); p50/p99 = order request latency');
     console.log('webhooks: per second = deliveries/s; p50/p99 = delay from the cancel answer to the ESIM_STATUS delivery');
+    console.log('backlog: the receiver held its answers while the other half was cancelled; per second = deliveries/s from its release to the last delivery');
   });
 }
 
