@@ -2,9 +2,10 @@
 // - allocation: eSIMs allocated per second end to end (order sent to its ORDER_STATUS
 //   webhook, i.e. GOT_RESOURCE) for batches of 1 and 30, and order latency p50/p99;
 // - webhooks: deliveries per second to a fast local receiver, and the delay from a state
-//   change (an esim/cancel answered) to its ESIM_STATUS delivery, p50/p99.
+//   change (an esim/cancel answered) to its ESIM_STATUS delivery, p50/p99; then delivery
+//   alone: a backlog of up to --backlog (2000) deliveries held by the receiver, drained.
 //   npm run bench:lifecycle -- [--database sqlite|postgres] [--orders 600] [--connections 16] [--mode sandbox|production]
-//                              [--instances N] [--sweep-instances 1,2,3] [--pin core0|split|none]
+//                              [--instances N] [--sweep-instances 1,2,3] [--pin core0|split|none] [--backlog 2000]
 // --mode production runs esimkit as production does (on SQLite: every commit synced to disk).
 // --instances N (PostgreSQL) runs N esimkit processes on one schema; the client's connections
 // go to them round robin. --sweep-instances runs only the single-eSIM allocation for each
@@ -30,6 +31,7 @@ const mode = option('mode', 'sandbox');
 const instanceCount = Number(option('instances', '1'));
 const sweep = args.includes('--sweep-instances') ? option('sweep-instances', '').split(',').map(Number) : undefined;
 const pinOption = option('pin', '');
+const backlogSize = Number(option('backlog', '2000'));
 
 const counts = sweep ?? [instanceCount];
 if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--instances / --sweep-instances: whole numbers from 1');
@@ -81,11 +83,12 @@ async function lifecycle() {
       if (batch === 30) orderNos = result.orderNos;
       rows.push([`allocation, ${batch} eSIM${batch > 1 ? 's' : ''}/order`, String(orders), result.esimsPerSecond.toFixed(0), result.p50.toFixed(1), result.p99.toFixed(1)]);
     }
-    // Half the batch-30 eSIMs are cancelled live, the other half into a held backlog.
+    // Half the batch-30 eSIMs are cancelled live, the other half (at most --backlog) into a
+    // held backlog, which must build up well within the 25 s the receiver may hold a delivery.
     const esims = await esimsOf(instances, orderNos);
     const half = Math.floor(esims.length / 2);
     const webhooks = await measureWebhooks(instances, receiver, { esims: esims.slice(0, half), connections });
-    const backlog = await measureBacklog(instances, receiver, { esims: esims.slice(half), connections });
+    const backlog = await measureBacklog(instances, receiver, { esims: esims.slice(half, half + backlogSize), connections });
     const webhookRows = [
       ['webhooks (ESIM_STATUS after cancel)', String(webhooks.received), webhooks.perSecond.toFixed(0), webhooks.p50.toFixed(1), webhooks.p99.toFixed(1)],
       ['webhooks, a held backlog drained', String(backlog.delivered), backlog.perSecond.toFixed(0), '-', '-'],
