@@ -26,14 +26,8 @@ export async function postLedgerEntry(executor: Executor, entry: LedgerEntryInpu
 
 async function appendEntry(tx: Executor, entry: LedgerEntryInput): Promise<number> {
   const at = entry.now.getTime();
-  const updated = await tx
-    .updateTable('merchants')
-    .set({ balance: sql<number>`balance + ${entry.amount}`, balance_updated_at: at })
-    .where('id', '=', entry.merchantId)
-    .where(sql<boolean>`balance + ${entry.amount} >= 0`)
-    .returning('balance')
-    .executeTakeFirst();
-  if (!updated) throw await insufficientBalance(tx, entry);
+  // The entry first, the balance last: on PostgreSQL the UPDATE locks the merchant's row until
+  // commit, and every debit of the merchant waits on that lock, so it is taken as late as can be.
   await tx
     .insertInto('ledger_entries')
     .values({
@@ -45,6 +39,15 @@ async function appendEntry(tx: Executor, entry: LedgerEntryInput): Promise<numbe
       created_at: at,
     })
     .execute();
+  const updated = await tx
+    .updateTable('merchants')
+    .set({ balance: sql<number>`balance + ${entry.amount}`, balance_updated_at: at })
+    .where('id', '=', entry.merchantId)
+    .where(sql<boolean>`balance + ${entry.amount} >= 0`)
+    .returning('balance')
+    .executeTakeFirst();
+  // Throwing rolls the entry back with the transaction it was written in.
+  if (!updated) throw await insufficientBalance(tx, entry);
   return updated.balance;
 }
 

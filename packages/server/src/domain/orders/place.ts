@@ -73,7 +73,6 @@ async function placeNewOrder(ctx: Verb<unknown>['ctx'], input: PlaceOrderInput, 
       .returning('id')
       .executeTakeFirstOrThrow();
     const orderId = Number(order.id);
-    await postLedgerEntry(tx, { merchantId: ctx.merchant.id, amount: -total, kind: 'order', reference: orderNo, now });
     // Each line's profiles: reserved from inventory now, planned at the SM-DP+, or minted by
     // the simulator later; a package production has no source for is refused (200011).
     for (const [index, item] of items.entries()) {
@@ -82,6 +81,8 @@ async function placeNewOrder(ctx: Verb<unknown>['ctx'], input: PlaceOrderInput, 
       if (source.kind === 'es2plus') await planEs2Profiles(tx, orderId, { packageCode: item.packageCode, profileType: source.profileType, count: item.count });
     }
     await enqueueJob(tx, { kind: 'allocate-order', payload: { orderId }, delayMs: delay, merchantId: ctx.merchant.id });
+    // The debit last: it locks the merchant's balance row until commit (ledger.ts).
+    await postLedgerEntry(tx, { merchantId: ctx.merchant.id, amount: -total, kind: 'order', reference: orderNo, now });
   });
   ctx.wakeJobs?.();
   return { orderNo, transactionId: input.transactionId };
