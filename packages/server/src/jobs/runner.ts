@@ -78,6 +78,8 @@ export class JobRunner<P = JobPayloads> {
   private readonly batch: number;
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
+  /** Test seam: sees the jobs of each batch as it starts (nothing else shows that jobs ran together). */
+  onBatch: ((jobs: readonly Job[]) => void) | undefined;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -190,6 +192,7 @@ export class JobRunner<P = JobPayloads> {
     const handler = this.handlerOf(jobs[0]!)!;
     const ctx: ServiceContext = clock === this.ctx.clock ? this.ctx : { ...this.ctx, clock };
     const runs = jobs.map((job) => this.runningJob(job));
+    this.onBatch?.(jobs);
     try {
       await handler.runBatch!(
         ctx,

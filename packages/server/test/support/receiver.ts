@@ -17,6 +17,8 @@ export interface Receiver {
   failNext(count: number, status?: number): void;
   /** Hold every answer this long. */
   delayMs: number;
+  /** Answer 500 to each request this says yes to (decided per request: it may count). */
+  failIf: ((json: any) => boolean) | undefined;
   /** Events of one type, in arrival order (CHECK_HEALTH included only if asked). */
   events(type?: string): any[];
   waitFor(predicate: (r: Received[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -27,7 +29,7 @@ export async function startReceiver(): Promise<Receiver> {
   let failures = 0;
   let failStatus = 500;
   const received: Received[] = [];
-  const state = { delayMs: 0 };
+  const state: { delayMs: number; failIf: ((json: any) => boolean) | undefined } = { delayMs: 0, failIf: undefined };
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
@@ -39,11 +41,13 @@ export async function startReceiver(): Promise<Receiver> {
       } catch {
         json = undefined;
       }
-      const failing = failures > 0;
-      if (failing) failures -= 1;
-      else received.push({ body, json, headers: request.headers, at: Date.now() });
+      const scripted = failures > 0;
+      if (scripted) failures -= 1;
+      const refused = !scripted && Boolean(state.failIf?.(json));
+      const failing = scripted || refused;
+      if (!failing) received.push({ body, json, headers: request.headers, at: Date.now() });
       setTimeout(() => {
-        response.statusCode = failing ? failStatus : 200;
+        response.statusCode = scripted ? failStatus : refused ? 500 : 200;
         response.end(failing ? 'not now' : 'ok');
       }, state.delayMs);
     });
@@ -62,6 +66,12 @@ export async function startReceiver(): Promise<Receiver> {
     },
     set delayMs(value: number) {
       state.delayMs = value;
+    },
+    get failIf() {
+      return state.failIf;
+    },
+    set failIf(value) {
+      state.failIf = value;
     },
     events(type) {
       return received.map((r) => r.json).filter((j) => (type ? j?.notifyType === type : j?.notifyType !== 'CHECK_HEALTH'));
