@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importInventory } from '../src/index.js';
 import { queryEsims } from '../src/domain/esims/query.js';
 import type { Job } from '../src/jobs/queue.js';
+import { WAL_BACKSTOP_PAGES } from '../src/db/sqlite-checkpointer.js';
 import { call, TEST_DATABASE, type TestServer } from './support/harness.js';
 import { as, esimPaths, expectLedgerConsistent, expectSuccess, ledgerEntries, packageBySlug, placeOrder, setMerchantFlags, startEsimServer, type Merchant } from './support/orders.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
@@ -384,26 +385,25 @@ describe.runIf(TEST_DATABASE === 'sqlite')('the SQLite log', () => {
     await Promise.all(Array.from({ length: clients }, caller));
   }
 
-  it('stays bounded across two bursts: the worker checkpoints it, the server never does', async () => {
+  it('stays bounded across bursts: the worker checkpoints it, the server only as a backstop', async () => {
     const file = own.databaseUrl;
     const kysely = own.runtime.ctx.db.kysely;
     const { rows } = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(kysely);
-    expect(rows[0]!.wal_autocheckpoint).toBe(0);
+    expect(rows[0]!.wal_autocheckpoint).toBe(WAL_BACKSTOP_PAGES);
     const merchant = await own.merchant({ balance: 1_000_000_000 });
     const walSize = () => statSync(`${file}-wal`).size;
     // The file keeps its largest size (its start, the seeded catalogue, sets the floor).
     const sizes = [walSize()];
-    await sustained(merchant, 600);
-    sizes.push(walSize());
-    await sustained(merchant, 600);
-    sizes.push(walSize());
-    // Checkpointed every 50 ms, the log holds what 50 ms write. SQLite's own checkpoints,
-    // which the server turned off, kept it to 1,000 pages: the worker must do no worse.
+    // Each burst writes about 5 MB of log: four of them write more than the bound, so a log
+    // that never started over (a worker chasing a moving target) would pass it.
+    for (let burst = 0; burst < 4; burst++) {
+      await sustained(merchant, 600);
+      sizes.push(walSize());
+    }
     const pageSize = (await sql<{ page_size: number }>`PRAGMA page_size`.execute(kysely)).rows[0]!.page_size;
-    const bound = Math.max(sizes[0]!, 1.1 * (32 + 1000 * (24 + pageSize)));
+    const bound = Math.max(sizes[0]!, 1.1 * (32 + WAL_BACKSTOP_PAGES * (24 + pageSize)));
     const grown = `WAL bytes: ${sizes.join(' -> ')}, bound ${Math.round(bound)}`;
-    expect(sizes[1], grown).toBeLessThanOrEqual(bound);
-    expect(sizes[2], grown).toBeLessThanOrEqual(bound);
+    for (const size of sizes.slice(1)) expect(size, grown).toBeLessThanOrEqual(bound);
 
     const allocated = () => eventually('allocation', async () => !(await kysely.selectFrom('orders').select('id').where('status', '=', 'ALLOCATING').executeTakeFirst()));
     await allocated();
@@ -413,12 +413,18 @@ describe.runIf(TEST_DATABASE === 'sqlite')('the SQLite log', () => {
     await allocated();
     const reader = new BetterSqlite3(file, { fileMustExist: true });
     try {
-      const [state] = reader.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
-      expect(state!.busy).toBe(0);
-      expect(state!.checkpointed).toBe(state!.log);
+      // The worker's own round may hold the checkpoint lock at that instant (busy): look again.
+      const checkpoint = () => (reader.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[])[0]!;
+      let state = checkpoint();
+      for (let tries = 0; state.busy !== 0 && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 7));
+        state = checkpoint();
+      }
+      expect(state.busy).toBe(0);
+      expect(state.checkpointed).toBe(state.log);
       // Started again after the bursts, the log holds the last order alone: the worker had
       // copied all the bursts wrote back before that order came.
-      expect(state!.log).toBeLessThan(100);
+      expect(state.log).toBeLessThan(100);
     } finally {
       reader.close();
     }

@@ -7,7 +7,7 @@ import { dialectOf, type Dialect } from './dialect.js';
 import { OwnSchemaPostgresDialect } from './schema-introspector.js';
 import { asDatabaseError, isPostgresUrl, noDatabaseError, sqlitePath } from './errors.js';
 import type { Database } from './schema.js';
-import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
+import { startSqliteCheckpointer, WAL_BACKSTOP_PAGES } from './sqlite-checkpointer.js';
 
 // PostgreSQL returns BIGINT and NUMERIC as strings to protect precision. Our bigints are
 // money, bytes and epoch milliseconds, all far below 2^53, so numbers are safe and keep one
@@ -86,7 +86,7 @@ function connectSqlite(url: string, path: string, options: ConnectOptions): Db {
   database.pragma(durable ? 'synchronous = FULL' : 'synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   const checkpointer = options.backgroundCheckpoints && !memory ? startSqliteCheckpointer(path, { durable, onError: options.onBackgroundError }) : undefined;
-  if (checkpointer) database.pragma('wal_autocheckpoint = 0');
+  if (checkpointer) database.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const close = async () => {
     // The thread first: the last connection to close then checkpoints what is left itself.

@@ -7,12 +7,19 @@ import { Worker } from 'node:worker_threads';
  * By default the connection that commits the 1,000th page of log runs the checkpoint itself:
  * it writes the pages back and syncs the file, 2-12 ms on this machine, on the event loop of
  * the server, every few hundred commits (measured: 316 of 16,208 commits took 1.8 s of the
- * 3.3 s all commits took; docs/benchmarks.md). The server turns that off
- * (`wal_autocheckpoint = 0`) and this thread checkpoints instead, on its own connection, with
- * PASSIVE checkpoints that never wait for a lock: a reader still using old pages only
- * postpones the pages it uses to the next round. The log grows no larger than what is written
- * between two rounds; SQLite starts it again from the beginning once it is all copied back.
+ * 3.3 s all commits took; docs/benchmarks.md). Here a thread copies the log back with PASSIVE
+ * checkpoints every 50 ms on its own connection; they never wait for a lock, so a reader or a
+ * commit meanwhile only leaves its pages to the next round.
+ *
+ * That alone does not bound the log: SQLite starts it again from the beginning only when a
+ * write begins after a checkpoint copied all of it, and under steady load a commit always
+ * lands during the round. So the server's connection keeps its own checkpoint as a backstop
+ * at WAL_BACKSTOP_PAGES: by then the thread has copied nearly everything, the backstop copies
+ * the rest between two of the server's own commits, and the log starts over. The log stays
+ * under about that many pages (16 MB), and the event loop pays a sync a quarter as often.
  */
+export const WAL_BACKSTOP_PAGES = 4000;
+
 export interface Checkpointer {
   stop(): Promise<void>;
 }

@@ -12,14 +12,14 @@ export function jobHandlers(deps: { smdp: ProfileSource; es2?: Es2Smdp | undefin
   return {
     'allocate-order': {
       run: (ctx, payload, job) => allocateOrder(ctx, deps.smdp, payload.orderId, job, deps.es2),
-      runBatch: (ctx, batch) => allocateOrders(ctx, deps.smdp, batch.map(({ payload, job }) => ({ orderId: payload.orderId, job })), deps.es2),
+      runBatch: (ctx, batch, finishAllIn) => allocateOrders(ctx, deps.smdp, batch.map(({ payload, job }) => ({ orderId: payload.orderId, job })), deps.es2, finishAllIn),
       // An order that cannot be allocated is failed and refunded, as a sandbox fault is.
       failed: (ctx, payload, error) => failOrderById(ctx, payload.orderId, `allocation failed: ${firstLine(error)}`),
     },
     'report-usage': { run: (ctx, payload) => runUsageReport(ctx, payload) },
     'deliver-webhook': {
       run: (ctx, payload, job) => deliverWebhooks(ctx, payload.eventIds, job),
-      runBatch: (ctx, batch) => deliverWebhookBatch(ctx, batch.map(({ payload, job }) => ({ eventIds: payload.eventIds, job }))),
+      runBatch: (ctx, batch, finishAllIn) => deliverWebhookBatch(ctx, batch.map(({ payload }) => payload.eventIds), finishAllIn),
       failed: (ctx, payload) => failDeliveries(ctx, payload.eventIds),
     },
     sweep: {

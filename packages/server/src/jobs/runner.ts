@@ -24,15 +24,18 @@ export interface RunningJob {
   finishIn(tx: Kysely<Database> | Transaction<Database>): Promise<void>;
 }
 
+/** Removes every job of a batch in the handler's transaction, in one statement. */
+export type FinishAllIn = (tx: Kysely<Database> | Transaction<Database>) => Promise<void>;
+
 export interface JobHandler<Payload> {
   /** Does the work, at least once: it must be idempotent. Throwing means "try again later". */
   run(ctx: ServiceContext, payload: Payload, job: RunningJob): Promise<void>;
   /**
    * Does the work of several jobs of this kind and merchant claimed together, sharing
    * queries and commits (each job's `finishIn` in the transaction that does its work). If it
-   * throws, the jobs it did not finish run one by one with `run`, with the usual retries.
+   * throws, its jobs run one by one with `run`, with the usual retries.
    */
-  runBatch?(ctx: ServiceContext, batch: { payload: Payload; job: RunningJob }[]): Promise<void>;
+  runBatch?(ctx: ServiceContext, batch: { payload: Payload; job: RunningJob }[], finishAllIn: FinishAllIn): Promise<void>;
   /** After the last attempt failed: makes the failure visible where its owner looks. */
   failed?(ctx: ServiceContext, payload: Payload, error: string): Promise<void>;
 }
@@ -192,17 +195,27 @@ export class JobRunner<P = JobPayloads> {
     const handler = this.handlerOf(jobs[0]!)!;
     const ctx: ServiceContext = clock === this.ctx.clock ? this.ctx : { ...this.ctx, clock };
     const runs = jobs.map((job) => this.runningJob(job));
+    let allFinished = false;
+    const finishAllIn: FinishAllIn = async (tx) => {
+      await removeJobs(tx, jobs, this.workerId);
+      allFinished = true;
+    };
     this.onBatch?.(jobs);
     try {
       await handler.runBatch!(
         ctx,
         runs.map(({ running }, i) => ({ payload: JSON.parse(jobs[i]!.payload) as unknown, job: running })),
+        finishAllIn,
       );
+      if (allFinished) return;
       const unfinished = jobs.filter((_, i) => !runs[i]!.finished());
       if (unfinished.length) await removeJobs(this.ctx.db.kysely, unfinished, this.workerId);
     } catch (error) {
       this.ctx.log?.warn({ err: error, kind: jobs[0]!.kind, jobs: jobs.length }, 'batch failed; running its jobs one by one');
-      await Promise.all(jobs.filter((_, i) => !runs[i]!.finished()).map((job) => this.run(job, clock)));
+      // Every job, even one whose finishIn ran: its transaction may be the one that failed
+      // (at COMMIT, say). A job whose work did commit finds nothing left to do (handlers are
+      // idempotent) and is removed.
+      await Promise.all(jobs.map((job) => this.run(job, clock)));
     }
   }
 

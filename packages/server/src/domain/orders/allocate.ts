@@ -6,7 +6,7 @@ import type { ServiceContext } from '../context.js';
 import { newEsimTranNos } from '../identifiers.js';
 import { postLedgerEntry } from '../ledger.js';
 import { allocatedStatuses, recordAllocation } from '../lifecycle/allocation.js';
-import type { RunningJob } from '../../jobs/runner.js';
+import type { FinishAllIn, RunningJob } from '../../jobs/runner.js';
 import { emitWebhooks } from '../webhooks/emit.js';
 import { es2Profile, releaseEs2Profiles, type Es2ProfileRow } from './es2-allocation.js';
 import { abandonEs2Profiles } from './es2-cancellation.js';
@@ -52,7 +52,13 @@ export async function allocateOrder(ctx: ServiceContext, smdp: ProfileSource, or
  * pays for one commit, not one each. An order with ES2+ profiles goes alone through
  * allocateOrder (its SM-DP+ calls are made one by one, each persisted before the next).
  */
-export async function allocateOrders(ctx: ServiceContext, smdp: ProfileSource, batch: readonly { orderId: number; job?: RunningJob }[], es2?: Es2Smdp): Promise<void> {
+export async function allocateOrders(
+  ctx: ServiceContext,
+  smdp: ProfileSource,
+  batch: readonly { orderId: number; job?: RunningJob }[],
+  es2?: Es2Smdp,
+  finishAllIn?: FinishAllIn,
+): Promise<void> {
   const db = ctx.db.kysely;
   const ids = batch.map((b) => b.orderId);
   const orders = await db.selectFrom('orders').selectAll().where('id', 'in', ids).where('status', '=', 'ALLOCATING').execute();
@@ -68,7 +74,9 @@ export async function allocateOrders(ctx: ServiceContext, smdp: ProfileSource, b
     else if (withEs2.has(order.id)) await allocateOrder(ctx, smdp, order.id, jobOf.get(order.id), es2);
     else together.push({ order, es2Profiles: [], job: jobOf.get(order.id) });
   }
-  await allocateReleased(ctx, smdp, together);
+  // Every other order of the batch reached its end above (failed, or allocated alone): the
+  // transaction that allocates the rest removes all the batch's jobs.
+  await allocateReleased(ctx, smdp, together, finishAllIn);
 }
 
 /** An order whose SM-DP+ profiles (if any) are released: what is left is writing its eSIMs. */
@@ -78,7 +86,7 @@ interface Released {
   job?: RunningJob | undefined;
 }
 
-async function allocateReleased(ctx: ServiceContext, smdp: ProfileSource, released: Released[]): Promise<void> {
+async function allocateReleased(ctx: ServiceContext, smdp: ProfileSource, released: Released[], finishAllIn?: FinishAllIn): Promise<void> {
   if (released.length === 0) return;
   const db = ctx.db.kysely;
   const orderIds = released.map((r) => r.order.id);
@@ -153,7 +161,8 @@ async function allocateReleased(ctx: ServiceContext, smdp: ProfileSource, releas
       })),
       { unrelated: true },
     );
-    for (const plan of plans) await plan.job?.finishIn(tx);
+    if (finishAllIn) await finishAllIn(tx);
+    else for (const plan of plans) await plan.job?.finishIn(tx);
   });
   ctx.wakeJobs?.();
 }
