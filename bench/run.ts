@@ -37,7 +37,10 @@ const USAGE = `usage: npm run bench:http -- [options]
                     DIR (the profiler slows esimkit: such a run's figures are not for the record);
                     summarise one with: node bench/dist/profile-summary.js FILE.cpuprofile`;
 
-const AIM = 0.6;
+// Issue 15: esimkit's CPU per request at least half the bare server's (the bare server's CPU
+// µs/req ÷ esimkit's >= 0.5). Issue 2 aimed at 0.6 of its req/s, which also measured the
+// load generator (it saturates its core against the bare server).
+const AIM = 0.5;
 
 interface Options {
   duration: number;
@@ -519,10 +522,10 @@ function report(rows: Row[], options: Options, run: { canPin: boolean; seconds: 
   console.log('');
   for (const row of rows) {
     if (row.server !== 'esimkit' || !row.ratio) continue;
-    const verdict = row.ratio.rps >= AIM ? `meets the ${AIM} aim` : `BELOW the ${AIM} aim`;
+    const verdict = row.ratio.cpuPerRequest >= AIM ? `meets the ${AIM} aim` : `BELOW the ${AIM} aim`;
     console.log(
-      `${row.mode} ${row.target}: esimkit serves ${fixed(row.ratio.rps, 2)} of the bare server's req/s — ${verdict} ` +
-        `(per CPU second it serves ${fixed(row.ratio.cpuPerRequest, 2)} as many requests)`,
+      `${row.mode} ${row.target}: per CPU second esimkit serves ${fixed(row.ratio.cpuPerRequest, 2)} as many requests as the bare server — ${verdict} ` +
+        `(req/s: ${fixed(row.ratio.rps, 2)} of the bare server's)`,
     );
   }
   if ('server' in run.peer) {
