@@ -1,5 +1,4 @@
-import type { Transaction } from 'kysely';
-import type { Database, ProfileSourceKind } from '../../db/schema.js';
+import type { ProfileSourceKind } from '../../db/schema.js';
 import type { ServiceContext, Verb } from '../context.js';
 import { ApiError } from '../errors.js';
 import { findBasePackage } from '../orders/items.js';
@@ -92,11 +91,10 @@ export type ResolvedSource = { kind: 'inventory' } | { kind: 'simulator' } | { k
  * The source an order of this package uses now, or 200011 when production has none for it.
  * Sandbox: the source named, else inventory when the package has any, else the simulator.
  */
-export async function resolveProfileSource(
+export function resolveProfileSource(
   ctx: ServiceContext,
-  tx: Transaction<Database>,
-  pkg: { code: string; profile_source: ProfileSourceKind | null; es2_profile_type: string | null },
-): Promise<ResolvedSource> {
+  pkg: { code: string; profile_source: ProfileSourceKind | null; es2_profile_type: string | null; has_inventory: boolean },
+): ResolvedSource {
   const production = ctx.config.mode === 'production';
   switch (pkg.profile_source) {
     case 'inventory':
@@ -111,6 +109,6 @@ export async function resolveProfileSource(
       return { kind: 'simulator' };
     case null:
       if (production) throw new ApiError('200011', `The package ${pkg.code} has no profile source: no inventory and no SM-DP+ is configured for it.`);
-      return (await tx.selectFrom('profiles').select('id').where('package_code', '=', pkg.code).limit(1).executeTakeFirst()) ? { kind: 'inventory' } : { kind: 'simulator' };
+      return pkg.has_inventory ? { kind: 'inventory' } : { kind: 'simulator' };
   }
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, PackagesTable } from '../../db/schema.js';
 import { ApiError } from '../errors.js';
 
@@ -37,15 +37,44 @@ export async function findBasePackage(db: Kysely<Database>, reference: string): 
   return byCode ?? db.selectFrom('packages').selectAll().where('type', '=', 'BASE').where('slug', '=', reference).executeTakeFirst();
 }
 
-export type PackageLookup = (reference: string) => Promise<PackageRecord | undefined>;
+/**
+ * A base plan as an order reads it: with whether inventory was ever imported for it, which
+ * decides where a plan with no named profile source gets its profiles
+ * (catalog/profile-sources.ts).
+ */
+export type OrderablePackage = PackageRecord & { has_inventory: boolean };
+
+export type PackageLookup = (reference: string) => Promise<OrderablePackage | undefined>;
+
+/**
+ * A base plan by code or slug, and whether it has inventory, in one statement (an order
+ * used to pay three: the code, the slug, the inventory). UNION ALL keeps each half on its
+ * index; a code wins over a slug, as in findBasePackage.
+ */
+async function findOrderablePackage(db: Kysely<Database>, reference: string): Promise<OrderablePackage | undefined> {
+  const half = (column: 'code' | 'slug', preference: number) =>
+    db
+      .selectFrom('packages')
+      .selectAll('packages')
+      .select((eb) => [
+        eb.exists(eb.selectFrom('profiles').select('profiles.id').whereRef('profiles.package_code', '=', 'packages.code')).as('has_inventory'),
+        sql<number>`${sql.lit(preference)}`.as('preference'),
+      ])
+      .where('type', '=', 'BASE')
+      .where(column, '=', reference);
+  const row = await half('code', 0).unionAll(half('slug', 1)).orderBy('preference').limit(1).executeTakeFirst();
+  if (!row) return undefined;
+  const { preference: _, ...pkg } = row;
+  return { ...pkg, has_inventory: Boolean(pkg.has_inventory) };
+}
 
 /** A base-plan look-up that asks the database once per reference (one order names a plan twice). */
 export function packageLookup(db: Kysely<Database>): PackageLookup {
-  const seen = new Map<string, Promise<PackageRecord | undefined>>();
+  const seen = new Map<string, Promise<OrderablePackage | undefined>>();
   return (reference) => {
     let found = seen.get(reference);
     if (!found) {
-      found = findBasePackage(db, reference);
+      found = findOrderablePackage(db, reference);
       seen.set(reference, found);
     }
     return found;
@@ -65,9 +94,9 @@ function acceptsStatedPrice(pkg: PackageRecord, periodNum: number | null, price:
  * package 310241, periodNum on a plan sold by the trip 200008, unit price 200005, more
  * than 30 eSIMs 200008.
  */
-export async function priceOrder(lookup: PackageLookup, infos: PackageInfoInput[]): Promise<{ items: OrderItem[]; packages: PackageRecord[]; total: number; count: number }> {
+export async function priceOrder(lookup: PackageLookup, infos: PackageInfoInput[]): Promise<{ items: OrderItem[]; packages: OrderablePackage[]; total: number; count: number }> {
   const items: OrderItem[] = [];
-  const packages: PackageRecord[] = [];
+  const packages: OrderablePackage[] = [];
   for (const [index, info] of infos.entries()) {
     const reference = info.packageCode ?? info.slug;
     if (!reference) throw new ApiError('000105', `Request parameters (mandatory) are not contained: packageInfoList[${index}].packageCode`);

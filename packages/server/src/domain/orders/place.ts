@@ -76,7 +76,7 @@ async function placeNewOrder(ctx: Verb<unknown>['ctx'], input: PlaceOrderInput, 
     // Each line's profiles: reserved from inventory now, planned at the SM-DP+, or minted by
     // the simulator later; a package production has no source for is refused (200011).
     for (const [index, item] of items.entries()) {
-      const source = await resolveProfileSource(ctx, tx, packages[index]!);
+      const source = resolveProfileSource(ctx, packages[index]!);
       if (source.kind === 'inventory') await reserveProfiles(tx, ctx.db.dialect, item.packageCode, orderId, item.count);
       if (source.kind === 'es2plus') await planEs2Profiles(tx, orderId, { packageCode: item.packageCode, profileType: source.profileType, count: item.count });
     }
