@@ -27,19 +27,19 @@ export interface Checkpointer {
 // Plain JavaScript evaluated in the worker, so it runs the same from the TypeScript sources
 // (tests) and from the compiled and bundled builds; better-sqlite3 is resolved by the parent.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.path, { fileMustExist: true });
-db.pragma('busy_timeout = 0');
-db.pragma(workerData.durable ? 'synchronous = FULL' : 'synchronous = NORMAL');
-let stopping = false;
-const round = () => {
-  if (stopping) return;
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { parentPort.postMessage({ error: String(error && error.message || error) }); }
-  setTimeout(round, workerData.intervalMs);
-};
-parentPort.on('message', () => { stopping = true; try { db.close(); } finally { process.exit(0); } });
-round();
+  const { parentPort, workerData } = require('node:worker_threads');
+  const Database = require(workerData.driver);
+  const db = new Database(workerData.path, { fileMustExist: true });
+  db.pragma('busy_timeout = 0');
+  db.pragma(workerData.durable ? 'synchronous = FULL' : 'synchronous = NORMAL');
+  let stopping = false;
+  const round = () => {
+    if (stopping) return;
+    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { parentPort.postMessage({ error: String(error && error.message || error) }); }
+    setTimeout(round, workerData.intervalMs);
+  };
+  parentPort.on('message', () => { stopping = true; try { db.close(); } finally { process.exit(0); } });
+  round();
 `;
 
 export function startSqliteCheckpointer(path: string, options: { durable: boolean; intervalMs?: number; onError?: (message: string) => void }): Checkpointer {
