@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JobRunner, loadConfig, openRuntime, type Runtime } from '../src/index.js';
 import { enqueueJob } from '../src/jobs/queue.js';
 import { RetryLater } from '../src/jobs/retry-later.js';
@@ -83,6 +83,7 @@ describe('allocation across a restart', () => {
 /** A catalogue of test-only job kinds: the runner and enqueueJob are typed by it. */
 interface TestJobs {
   probe: { n: number };
+  slow: { n: number };
   flaky: Record<string, never>;
   doomed: { note: string };
   patient: Record<string, never>;
@@ -125,6 +126,40 @@ describe('two workers on one queue', () => {
     expect(seen).toHaveLength(300);
     expect(new Set(seen.map((s) => s.n)).size).toBe(300);
     expect(await db.selectFrom('jobs').selectAll().execute()).toHaveLength(0);
+  });
+
+  it('a job enqueued while the runner is full runs when the slot frees, with no further wake or poll', async () => {
+    const db = server.runtime.ctx.db.kysely;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const ran: number[] = [];
+    const runner = new JobRunner<Pick<TestJobs, 'slow'>>(
+      server.runtime.ctx,
+      {
+        slow: {
+          run: async (_ctx, payload) => {
+            if (payload.n === 1) await held;
+            ran.push(payload.n);
+          },
+        },
+      },
+      // A poll far beyond the test: only wakes and finishing jobs can start the second job.
+      { concurrency: 1, pollMs: 60_000 },
+    );
+    await enqueueJob<TestJobs>(db, { kind: 'slow', payload: { n: 1 } });
+    runner.start();
+    try {
+      await vi.waitFor(() => expect(ran).toEqual([]), { timeout: 2000 });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Job 1 holds the only slot (its claim was not full: no backlog); job 2 comes, and its wake finds the runner full.
+      await enqueueJob<TestJobs>(db, { kind: 'slow', payload: { n: 2 } });
+      runner.wake();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release();
+      await vi.waitFor(() => expect(ran).toEqual([1, 2]), { timeout: 3000 });
+    } finally {
+      await runner.stop();
+    }
   });
 
   it('retries a failing job with backoff and keeps its error', async () => {

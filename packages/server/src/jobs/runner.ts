@@ -141,19 +141,30 @@ export class JobRunner<P = JobPayloads> {
   private async tick(): Promise<void> {
     if (this.claiming || this.stopped) return;
     const free = this.concurrency - this.inFlight.size;
-    if (free <= 0) return; // a finishing job schedules the next tick
+    if (free <= 0) {
+      // Full: the next job to finish looks again. Without this, a wake that found the runner
+      // full was lost when the last claim had not been full (no backlog): due jobs then
+      // waited for the next enqueue, which a quiet system may never make (seen on PostgreSQL:
+      // a drained webhook backlog stopped after 70 deliveries).
+      this.backlog = true;
+      return;
+    }
+    // Claiming lasts until the claimed jobs are in flight: a tick meanwhile (PostgreSQL
+    // answers the clock query asynchronously) would count free slots these jobs are about to
+    // take, and claim past the concurrency.
     this.claiming = true;
     const wanted = Math.min(free, this.batch);
     let claimed: Job[] = [];
+    let clocks: (job: Job) => Clock = () => this.ctx.clock;
     try {
       claimed = await this.claim(wanted);
+      clocks = await this.clocksOf(claimed);
     } catch (error) {
       this.ctx.log?.error({ err: error }, 'claiming jobs failed');
     } finally {
       this.claiming = false;
     }
     this.backlog = claimed.length === wanted;
-    const clocks = await this.clocksOf(claimed);
     for (const work of this.runAll(claimed, clocks)) {
       const running: Promise<void> = work.finally(() => {
         this.inFlight.delete(running);
