@@ -25,17 +25,9 @@ export interface NewJob<P, K extends keyof P> {
 
 /** Adds a job; with a dedupe key, only if no job with that key exists. Returns its id (none when deduplicated). */
 export async function enqueueJob<P = JobPayloads, K extends keyof P & string = keyof P & string>(tx: Executor, job: NewJob<P, K>): Promise<number | undefined> {
-  const wallNow = Date.now();
   const row = await tx
     .insertInto('jobs')
-    .values({
-      kind: job.kind,
-      payload: JSON.stringify(job.payload),
-      run_at: job.at ?? wallNow + (job.delayMs ?? 0),
-      created_at: wallNow,
-      merchant_id: job.merchantId ?? null,
-      dedupe_key: job.dedupeKey ?? null,
-    })
+    .values(jobRow(job, Date.now()))
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -48,17 +40,19 @@ export async function enqueueJobs<P = JobPayloads, K extends keyof P & string = 
   const wallNow = Date.now();
   await tx
     .insertInto('jobs')
-    .values(
-      jobs.map((job) => ({
-        kind: job.kind,
-        payload: JSON.stringify(job.payload),
-        run_at: job.at ?? wallNow + (job.delayMs ?? 0),
-        created_at: wallNow,
-        merchant_id: job.merchantId ?? null,
-        dedupe_key: null,
-      })),
-    )
+    .values(jobs.map((job) => jobRow(job, wallNow)))
     .execute();
+}
+
+function jobRow<P, K extends keyof P & string>(job: NewJob<P, K>, wallNow: number) {
+  return {
+    kind: job.kind,
+    payload: JSON.stringify(job.payload),
+    run_at: job.at ?? wallNow + (job.delayMs ?? 0),
+    created_at: wallNow,
+    merchant_id: job.merchantId ?? null,
+    dedupe_key: job.dedupeKey ?? null,
+  };
 }
 
 /**

@@ -107,11 +107,13 @@ export async function recordAttempts(ctx: ServiceContext, tx: Transaction<Databa
  */
 export async function deliverWebhooks(ctx: ServiceContext, eventIds: number[], job?: RunningJob): Promise<void> {
   const db = ctx.db.kysely;
+  // A job's events are one merchant's: its endpoint is read once, at the first pending one.
+  let merchant: Endpoint | undefined;
   for (const [index, eventId] of eventIds.entries()) {
     const finishing = index === eventIds.length - 1 ? job : undefined;
     const event = await db.selectFrom('webhook_events').selectAll().where('id', '=', eventId).executeTakeFirst();
     if (!event || event.status !== 'pending') continue;
-    const merchant = await db.selectFrom('merchants').select(endpointColumns).where('id', '=', event.merchant_id).executeTakeFirstOrThrow();
+    merchant ??= await db.selectFrom('merchants').select(endpointColumns).where('id', '=', event.merchant_id).executeTakeFirstOrThrow();
     const attempt = await attemptDelivery(ctx, event, merchant);
     if (!attempt) continue;
     await db.transaction().execute(async (tx) => {
