@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleUser, expectHeading, launchBrowser, logIn, openPage, PHONE, screenshot, sessionCookie } from './support/browser.js';
+import { consoleUser, expectHeading, launchBrowser, logIn, openPage, PHONE, screenshot, sessionCookie, submitForm } from './support/browser.js';
 import { call, startTestServer, type TestServer } from './support/harness.js';
 
 // API access and the request log in a real browser, checked through the real partner API:
@@ -71,7 +71,7 @@ describe('console API access', () => {
     expect(await page.getByLabel('optional').isChecked()).toBe(true);
 
     await page.getByLabel('required').check();
-    await page.getByRole('button', { name: 'Save the policy' }).click();
+    await submitForm(page, 'Save the policy');
     await expect.poll(() => page.getByRole('status').innerText()).toContain('Signature policy saved');
     expect(await page.getByLabel('required').isChecked()).toBe(true);
     const refused = await unsigned();
@@ -79,14 +79,14 @@ describe('console API access', () => {
     expect((await call(server, BALANCE, {}, { accessCode: merchant.accessCode, secretKey: merchant.secretKey })).json.success).toBe(true);
 
     await page.getByLabel('off').check();
-    await page.getByRole('button', { name: 'Save the policy' }).click();
+    await submitForm(page, 'Save the policy');
     await expect.poll(() => page.getByRole('status').innerText()).toContain('Signature policy saved');
     // Off: even a wrong signature is served.
     expect((await call(server, BALANCE, {}, { accessCode: merchant.accessCode, secretKey: 'not-the-key' })).json.success).toBe(true);
 
     // The block list: this test's own address is refused with 101002, the console still works.
     await page.getByLabel(/Addresses and CIDR blocks/).fill('198.51.100.0/24\n127.0.0.1');
-    await page.getByRole('button', { name: 'Save the block list' }).click();
+    await submitForm(page, 'Save the block list');
     await expect.poll(() => page.getByRole('status').innerText()).toContain('Block list saved');
     expect(await page.getByLabel(/Addresses and CIDR blocks/).inputValue()).toBe('198.51.100.0/24\n127.0.0.1');
     expect((await unsigned()).json.errorCode).toBe('101002');
@@ -94,14 +94,14 @@ describe('console API access', () => {
 
     // A wrong entry is refused with the verb's code, and the list stays.
     await page.getByLabel(/Addresses and CIDR blocks/).fill('not-an-address');
-    await page.getByRole('button', { name: 'Save the block list' }).click();
+    await submitForm(page, 'Save the block list');
     await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/\d{6}/);
     expect(await page.getByRole('alert').innerText()).toContain('not-an-address');
     expect((await unsigned()).json.errorCode).toBe('101002');
 
     await page.goto(`${server.baseUrl}/console/api`);
     await page.getByLabel(/Addresses and CIDR blocks/).fill('');
-    await page.getByRole('button', { name: 'Save the block list' }).click();
+    await submitForm(page, 'Save the block list');
     await expect.poll(() => page.getByRole('status').innerText()).toContain('Block list saved');
     expect((await unsigned()).json.success).toBe(true);
 

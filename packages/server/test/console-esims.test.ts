@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installProfile } from '../src/index.js';
-import { consoleUser, expectHeading, launchBrowser, logIn, openPage, PHONE, screenshot } from './support/browser.js';
+import { consoleUser, expectHeading, launchBrowser, logIn, openPage, PHONE, screenshot, submitForm } from './support/browser.js';
 import { call, expectFailure, type TestServer } from './support/harness.js';
 import { as, balanceOf, esimIdOf, esimPaths, expectSuccess, orderAndWait, orderOne, packageBySlug, queryEsim, startEsimServer, type Merchant } from './support/orders.js';
 
@@ -53,14 +53,6 @@ async function openEsim(page: Page, esimTranNo: string): Promise<void> {
 const statusOnPage = (page: Page) => page.locator('.stats .stat').first().locator('.status').innerText();
 const timelineRows = (page: Page) => page.locator('table.timeline tbody tr').count();
 
-/** Clicks an action's button (its confirm dialog is accepted) and waits for the answer to be shown. */
-async function act(page: Page, name: string): Promise<void> {
-  const answered = page.waitForResponse((r) => r.request().method() === 'POST');
-  await page.getByRole('button', { name, exact: true }).click();
-  await answered;
-  await page.waitForFunction(() => !document.querySelector('.htmx-request'));
-}
-
 describe('the eSIM page', () => {
   it('shows the QR code (a real PNG from the install pages) and a working install link', async () => {
     const esim = await orderOne(server, merchant, jp.packageCode);
@@ -111,14 +103,14 @@ describe('the eSIM page', () => {
     expect(await statusOnPage(page)).toBe('IN_USE');
     const before = await timelineRows(page);
 
-    await act(page, 'Suspend');
+    await submitForm(page, 'Suspend');
     await expect.poll(() => page.getByRole('status').first().innerText()).toBe('The eSIM is suspended.');
     expect(await statusOnPage(page)).toBe('SUSPENDED');
     expect((await queryEsim(server, merchant, esim.esimTranNo)).esimStatus).toBe('SUSPENDED');
     expect(await timelineRows(page)).toBe(before + 1);
     expect(await page.locator('table.timeline tbody tr').last().innerText()).toMatch(/IN_USE\s*→\s*SUSPENDED\s+merchant/);
 
-    await act(page, 'Unsuspend');
+    await submitForm(page, 'Unsuspend');
     await expect.poll(() => page.getByRole('status').first().innerText()).toBe('The eSIM is resumed.');
     expect(await statusOnPage(page)).toBe('IN_USE');
     expect(await timelineRows(page)).toBe(before + 2);
@@ -138,7 +130,7 @@ describe('the eSIM page', () => {
     const page = await signedIn();
     await openEsim(page, esim.esimTranNo);
     const before = await timelineRows(page);
-    await act(page, 'Cancel');
+    await submitForm(page, 'Cancel');
     await expect.poll(() => page.getByRole('alert').innerText()).toBe(`200002 ${api.json.errorMsg}`);
     expect((await queryEsim(server, merchant, esim.esimTranNo)).esimStatus).toBe('IN_USE');
     expect(await balanceOf(server, merchant)).toBe(balance);
@@ -151,7 +143,7 @@ describe('the eSIM page', () => {
     const balance = await balanceOf(server, merchant);
     const page = await signedIn();
     await openEsim(page, esim.esimTranNo);
-    await act(page, 'Cancel');
+    await submitForm(page, 'Cancel');
     await expect.poll(() => page.getByRole('status').first().innerText()).toBe('The eSIM is cancelled and its price refunded.');
     expect(await statusOnPage(page)).toBe('CANCEL');
     expect(await balanceOf(server, merchant)).toBe(balance + jp.price);
@@ -164,7 +156,7 @@ describe('the eSIM page', () => {
     const balance = await balanceOf(server, merchant);
     const page = await signedIn();
     await openEsim(page, esim.esimTranNo);
-    await act(page, 'Revoke');
+    await submitForm(page, 'Revoke');
     await expect.poll(() => page.getByRole('status').first().innerText()).toBe('The eSIM is revoked.');
     expect(await statusOnPage(page)).toBe('REVOKE');
     expect((await queryEsim(server, merchant, esim.esimTranNo)).esimStatus).toBe('REVOKE');
@@ -179,7 +171,7 @@ describe('the eSIM page', () => {
     const page = await signedIn();
     await openEsim(page, esim.esimTranNo);
     await page.getByLabel('Top-up package').selectOption(topup.packageCode);
-    await act(page, 'Buy top-up');
+    await submitForm(page, 'Buy top-up');
     await expect.poll(() => page.getByRole('status').first().innerText()).toBe('Top-up added.');
     expect(await balanceOf(server, merchant)).toBe(balance - topup.price);
     const after = await queryEsim(server, merchant, esim.esimTranNo);
@@ -195,7 +187,7 @@ describe('the eSIM page', () => {
     const page = await signedIn();
     await openEsim(page, esim.esimTranNo);
     await page.getByLabel('Message').fill('Welcome to Japan');
-    await act(page, 'Send SMS');
+    await submitForm(page, 'Send SMS');
     await expect.poll(() => page.getByRole('status').first().innerText()).toBe('SMS sent.');
     expect(await page.locator('table.sms tbody').innerText()).toContain('Welcome to Japan');
     const listed = expectSuccess(await call(server, esimPaths.smsList, { esimTranNo: esim.esimTranNo }, as(merchant)));
@@ -204,7 +196,7 @@ describe('the eSIM page', () => {
     const fresh = await orderOne(server, merchant, jp.packageCode);
     await openEsim(page, fresh.esimTranNo);
     await page.getByLabel('Message').fill('Too early');
-    await act(page, 'Send SMS');
+    await submitForm(page, 'Send SMS');
     await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/^200002 SMS can only be sent to an installed eSIM/);
   });
 

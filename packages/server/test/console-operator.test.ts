@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorRoutes } from '../src/console/pages/operator.js';
 import { operatorAdminRoutes } from '../src/console/pages/operator-admin.js';
-import { consoleUser, DESKTOP, expectHeading, launchBrowser, logIn, openPage, PHONE, screenshot, sessionCookie } from './support/browser.js';
+import { consoleUser, DESKTOP, expectHeading, launchBrowser, logIn, openPage, PHONE, screenshot, sessionCookie, submitForm } from './support/browser.js';
 import { call, expectFailure, startTestServer, type TestServer } from './support/harness.js';
 import { as, esimPaths, expectSuccess, orderAndWait, packageBySlug, type Merchant } from './support/orders.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
@@ -48,14 +48,6 @@ async function balanceThroughApi(accessCode: string): Promise<number> {
   return expectSuccess(await call(server, esimPaths.balance, {}, { accessCode })).balance;
 }
 
-/** Clicks a form's button and waits for the answer to be on the page (htmx swaps it in place). */
-async function submit(page: Page, button: string): Promise<void> {
-  const answered = page.waitForResponse((r) => r.request().method() === 'POST');
-  await page.getByRole('button', { name: button, exact: true }).click();
-  await answered;
-  await page.waitForFunction(() => !document.querySelector('.htmx-request'));
-}
-
 async function notice(page: Page): Promise<string> {
   await expect.poll(() => page.getByRole('status').count()).toBeGreaterThan(0);
   return page.getByRole('status').first().innerText();
@@ -81,12 +73,12 @@ describe('operator: merchants', () => {
     const before = (await server.runtime.ctx.db.kysely.selectFrom('merchants').select('id').execute()).length;
     await page.getByLabel('Name', { exact: true }).fill(made.name);
     await page.getByLabel('Opening balance (USD)').fill('lots');
-    await submit(page, 'Create merchant');
+    await submitForm(page, 'Create merchant');
     expect(await alertText(page)).toMatch(/^000107 the opening balance must be/);
     expect(await server.runtime.ctx.db.kysely.selectFrom('merchants').select('id').execute()).toHaveLength(before);
     await page.getByLabel('Opening balance (USD)').fill('0');
     await page.getByLabel('Rate limit (requests a second)').fill('0');
-    await submit(page, 'Create merchant');
+    await submitForm(page, 'Create merchant');
     await expectHeading(page, 'Merchant created');
     made.accessCode = await page.getByTestId('access-code').innerText();
     made.secretKey = await page.getByTestId('secret-key').innerText();
@@ -106,13 +98,13 @@ describe('operator: merchants', () => {
 
     await page.getByLabel('Deposit (USD)').fill('25');
     await page.getByLabel('Reason for the deposit').fill('wire 2026-12');
-    await submit(page, 'Deposit');
+    await submitForm(page, 'Deposit');
     expect(await notice(page)).toBe('The deposit is on the ledger.');
     expect(await balanceThroughApi(made.accessCode)).toBe(250_000);
 
     await page.getByLabel('Adjustment (USD, negative to debit)').fill('-5');
     await page.getByLabel('Reason for the adjustment').fill('duplicate wire');
-    await submit(page, 'Adjust');
+    await submitForm(page, 'Adjust');
     expect(await notice(page)).toBe('The adjustment is on the ledger.');
     expect(await balanceThroughApi(made.accessCode)).toBe(200_000);
     expect(await page.locator('section[aria-labelledby="ledger"]').innerText()).toMatch(/adjustment\s+duplicate wire\s+-\$5\.00/);
@@ -126,7 +118,7 @@ describe('operator: merchants', () => {
     // A debit below zero is refused as the ledger refuses it (200007), and changes nothing.
     await page.getByLabel('Adjustment (USD, negative to debit)').fill('-100');
     await page.getByLabel('Reason for the adjustment').fill('too much');
-    await submit(page, 'Adjust');
+    await submitForm(page, 'Adjust');
     expect(await alertText(page)).toMatch(/^200007 Insufficient account balance/);
     // A deposit without a reason is refused too.
     const noReason = await page.evaluate(async (id) => {
@@ -181,7 +173,7 @@ describe('operator: merchants', () => {
     await page.getByLabel('Signature policy').selectOption('required');
     await page.getByLabel('Rate limit (requests a second)').fill('1');
     await page.getByLabel('Burst (requests)').fill('1');
-    await submit(page, 'Save');
+    await submitForm(page, 'Save');
     expect(await notice(page)).toContain('The API settings are saved');
     expect(await page.locator('.op-facts').innerText()).toMatch(/required[\s\S]*1 a second \(bursts of 1\)/);
 
@@ -192,28 +184,28 @@ describe('operator: merchants', () => {
 
     // A bad rate is refused with the verb's code, and the settings stay.
     await page.getByLabel('Rate limit (requests a second)').fill('-2');
-    await submit(page, 'Save');
+    await submitForm(page, 'Save');
     expect(await alertText(page)).toMatch(/^000107 the rate limit must be/);
 
     await page.goto(merchantUrl);
     await page.getByLabel('Blocked IPs').fill('203.0.113.0/24\n127.0.0.1');
-    await submit(page, 'Save block list');
+    await submitForm(page, 'Save block list');
     expect(await notice(page)).toContain('The IP block list is saved');
     await new Promise((resolve) => setTimeout(resolve, 1100)); // a fresh token in the bucket
     expect(expectFailure(await signed())).toBe('101002');
     await page.getByLabel('Blocked IPs').fill('not-an-ip');
-    await submit(page, 'Save block list');
+    await submitForm(page, 'Save block list');
     expect(await alertText(page)).toBe('000107 not an IP or CIDR block: not-an-ip');
 
     // Back to open: no block list, optional signatures, unlimited.
     await page.goto(merchantUrl);
     await page.getByLabel('Blocked IPs').fill('');
-    await submit(page, 'Save block list');
+    await submitForm(page, 'Save block list');
     expect(await notice(page)).toContain('The IP block list is saved');
     await page.getByLabel('Signature policy').selectOption('optional');
     await page.getByLabel('Rate limit (requests a second)').fill('0');
     await page.getByLabel('Burst (requests)').fill('1');
-    await submit(page, 'Save');
+    await submitForm(page, 'Save');
     expect(await notice(page)).toContain('The API settings are saved');
     for (const r of await Promise.all([unsigned(), unsigned(), signed()])) expectSuccess(r);
     await context.close();
@@ -227,7 +219,7 @@ describe('operator: merchants', () => {
 
     const { context, page } = await operatorPage();
     await page.goto(`${server.baseUrl}/console/operator/merchants/${made.id}`);
-    await submit(page, 'Disable merchant');
+    await submitForm(page, 'Disable merchant');
     expect(await notice(page)).toContain('The merchant is disabled');
     const refused = await call(server, esimPaths.balance, {}, { accessCode: made.accessCode });
     expect(expectFailure(refused)).toBe('000101');
@@ -239,7 +231,7 @@ describe('operator: merchants', () => {
     expect(await page.locator('tbody').innerText()).toContain('Disabled');
 
     await page.goto(`${server.baseUrl}/console/operator/merchants/${made.id}`);
-    await submit(page, 'Enable merchant');
+    await submitForm(page, 'Enable merchant');
     expect(await notice(page)).toBe('The merchant is enabled again.');
     expect(await balanceThroughApi(made.accessCode)).toBe(200_000);
     await p.page.goto(`${server.baseUrl}/console/dashboard`);
@@ -255,7 +247,7 @@ describe('operator: catalogue and inventory', () => {
     await page.goto(`${server.baseUrl}/console/operator/catalogue`);
     await expectHeading(page, 'Catalogue');
     await page.getByLabel('Catalogue file').setInputFiles({ name: 'catalog.csv', mimeType: 'text/csv', buffer: example('catalog.csv') });
-    await submit(page, 'Import catalogue');
+    await submitForm(page, 'Import catalogue');
     expect(await notice(page)).toMatch(/^Imported 9 packages and \d+ locations\./);
 
     await page.getByLabel('Code, slug or name').fill('EX-JP');
@@ -267,7 +259,7 @@ describe('operator: catalogue and inventory', () => {
     await page.getByRole('link', { name: 'EX-JP-1-7' }).click();
     await expectHeading(page, 'Japan 1GB 7Days');
     await page.getByLabel('Price (USD)', { exact: true }).fill('5');
-    await submit(page, 'Save price');
+    await submitForm(page, 'Save price');
     expect(await notice(page)).toContain('The price is saved');
     const probe = await server.merchant({ name: 'Catalogue probe' });
     const listed = expectSuccess(await call(server, esimPaths.packageList, { packageCode: 'EX-JP-1-7', type: 'BASE' }, as(probe)), null);
@@ -276,7 +268,7 @@ describe('operator: catalogue and inventory', () => {
     // A broken file is refused with its row, and imports nothing.
     await page.goto(`${server.baseUrl}/console/operator/catalogue`);
     await page.getByLabel('Catalogue file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(example('catalog.csv').toString().replace('EX_US_3_15,EX-US-3-15', 'EX_US_3_15,EX-US-X').replace(',15,', ',-1,')) });
-    await submit(page, 'Import catalogue');
+    await submitForm(page, 'Import catalogue');
     expect(await alertText(page)).toMatch(/^Cannot import bad\.csv: row \d+: /);
     const stored = await server.runtime.ctx.db.kysely.selectFrom('packages').select('code').where('code', '=', 'EX-US-X').execute();
     expect(stored).toEqual([]);
@@ -290,7 +282,7 @@ describe('operator: catalogue and inventory', () => {
     expect(await page.locator('tbody').innerText()).toContain('No inventory');
     await page.getByLabel('Inventory file').setInputFiles({ name: 'inventory.csv', mimeType: 'text/csv', buffer: example('inventory.csv') });
     await page.getByLabel('Package (for rows without packageCode)').fill('EX-JP-1-7');
-    await submit(page, 'Import profiles');
+    await submitForm(page, 'Import profiles');
     expect(await notice(page)).toBe('Imported 3 profiles (0 already present) for EX-JP-1-7.');
     expect(await page.locator('tbody').innerText()).toMatch(/EX-JP-1-7\s+3\s+0\s+3/);
 
@@ -304,7 +296,7 @@ describe('operator: catalogue and inventory', () => {
 
     // A bad row refuses the file with its row number.
     await page.getByLabel('Inventory file').setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('iccid,imsi,ac,packageCode\n123,440101000001009,LPA:1$x$y,EX-JP-1-7\n') });
-    await submit(page, 'Import profiles');
+    await submitForm(page, 'Import profiles');
     expect(await alertText(page)).toBe('Cannot import broken.csv: row 2: iccid must be 18-20 digits');
     await context.close();
   });

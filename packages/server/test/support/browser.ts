@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { createConsoleUser, type CreateConsoleUserInput } from '../../src/domain/console-users/create.js';
 import type { TestServer } from './harness.js';
@@ -45,6 +45,18 @@ export async function logIn(page: Page, server: TestServer, email: string, passw
   await page.getByRole('button', { name: 'Log in' }).click();
   await answered;
   await page.waitForFunction(() => !document.body.classList.contains('htmx-request') && !document.querySelector('.htmx-request'));
+}
+
+/**
+ * Clicks a form's submit button and waits until htmx has swapped the answer in. Waiting on the
+ * POST itself, not on the text it shows: a second save answers with the same notice as the first,
+ * so polling for that text would pass before the second request has even been sent.
+ */
+export async function submitForm(page: Page, button: string, scope: Locator | Page = page): Promise<void> {
+  const answered = page.waitForResponse((r) => r.request().method() === 'POST');
+  await scope.getByRole('button', { name: button, exact: true }).click();
+  await answered;
+  await page.waitForFunction(() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling'));
 }
 
 /** The console's session cookie in a context, if any. */
