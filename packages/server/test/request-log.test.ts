@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASK, loggedBody } from '../src/domain/request-log/mask.js';
-import { listRequests } from '../src/domain/request-log/list.js';
+import { findRequest } from '../src/domain/request-log/find.js';
+import { listRequests, SHARED_ANSWER_GONE } from '../src/domain/request-log/list.js';
+import { SHARED_ANSWER_RENEW_MS } from '../src/domain/request-log/recorder.js';
 import { pruneRequestLog } from '../src/domain/sweeps/prune-requests.js';
 import { call, paths, type TestServer } from './support/harness.js';
 import { as, esimPaths, merchantRow, newTransactionId, startEsimServer, type Merchant } from './support/orders.js';
@@ -84,6 +86,58 @@ describe('the request log', () => {
     expect(kept).not.toMatch(/LPA:1|"1234"|12345678/);
     expect(kept.length).toBeLessThan(4200);
     expect(kept).toMatch(/bytes in all\)$/);
+  });
+
+  it('writes an answer many requests share once, and shows it in each of their rows, to each merchant', async () => {
+    const db = server.runtime.ctx.db.kysely;
+    await server.runtime.ctx.services.requestLog.flush();
+    const sharedBefore = Number((await db.selectFrom('api_shared_answers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const answers = [];
+    for (const who of [merchant, other, merchant]) answers.push(await call(server, paths.packageList, { locationCode: 'JP' }, as(who)));
+    expect(answers[0]!.text.length).toBeGreaterThan(4096);
+    expect(answers.every((a) => a.text === answers[0]!.text)).toBe(true);
+
+    const [mine] = await logOf(merchant, { limit: 1 });
+    const [theirs] = await logOf(other, { limit: 1 });
+    for (const entry of [mine!, theirs!]) {
+      expect(entry.endpoint).toBe('package.list');
+      expect(entry.responseBody.startsWith(answers[0]!.text.slice(0, 4000))).toBe(true);
+      expect(entry.responseBody).toMatch(new RegExp(`\\(${Buffer.byteLength(answers[0]!.text)} bytes in all\\)$`));
+    }
+    // One copy of the answer for the three requests; each row names it and keeps no copy itself.
+    const rows = await db.selectFrom('api_requests').select(['response_body', 'shared_answer_id']).where('endpoint', '=', 'package.list').orderBy('id', 'desc').limit(3).execute();
+    expect(new Set(rows.map((r) => r.shared_answer_id)).size).toBe(1);
+    expect(rows.map((r) => r.response_body)).toEqual(['', '', '']);
+    const sharedAfter = Number((await db.selectFrom('api_shared_answers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    expect(sharedAfter - sharedBefore).toBe(1);
+
+    // One request's view of it, by id, as the console's detail page reads it; another merchant's id is unknown.
+    const ctxOf = async (who: Merchant) => {
+      const { balance: _b, balance_updated_at: _u, ...settings } = await merchantRow(server, who);
+      return { ...server.runtime.ctx, merchant: settings };
+    };
+    expect((await findRequest({ ctx: await ctxOf(merchant), input: { id: mine!.id } }))?.responseBody).toBe(mine!.responseBody);
+    expect(await findRequest({ ctx: await ctxOf(other), input: { id: mine!.id } })).toBeUndefined();
+  });
+
+  it('prunes a shared answer once no kept request can name it, and a row without its answer says so', async () => {
+    await call(server, paths.packageList, { locationCode: 'JP' }, as(merchant));
+    const [entry] = await logOf(merchant, { limit: 1 });
+    const db = server.runtime.ctx.db.kysely;
+    const { shared_answer_id: id } = await db.selectFrom('api_requests').select('shared_answer_id').where('id', '=', entry!.id).executeTakeFirstOrThrow();
+    expect(id).not.toBeNull();
+    const retention = server.runtime.ctx.config.requestLogRetentionMs;
+    // Written just inside the time a request naming it may still be kept: it stays.
+    await db.updateTable('api_shared_answers').set({ created_at: Date.now() - retention - SHARED_ANSWER_RENEW_MS + 60_000 }).where('id', '=', id!).execute();
+    await pruneRequestLog(server.runtime.ctx);
+    expect(await db.selectFrom('api_shared_answers').select('id').where('id', '=', id!).executeTakeFirst()).toBeDefined();
+    // Past it: gone, and the (here artificially) surviving row shows that its answer is no longer kept.
+    await db.updateTable('api_shared_answers').set({ created_at: Date.now() - retention - SHARED_ANSWER_RENEW_MS - 60_000 }).where('id', '=', id!).execute();
+    await pruneRequestLog(server.runtime.ctx);
+    expect(await db.selectFrom('api_shared_answers').select('id').where('id', '=', id!).executeTakeFirst()).toBeUndefined();
+    const [after] = await logOf(merchant, { limit: 1 });
+    expect(after!.id).toBe(entry!.id);
+    expect(after!.responseBody).toBe(SHARED_ANSWER_GONE);
   });
 
   it('keeps REQUEST_LOG_RETENTION_DAYS of real time', async () => {

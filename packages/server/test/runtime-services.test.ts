@@ -73,7 +73,6 @@ describe('no per-process state at module level', () => {
     'http/install-pages.ts WITHDRAWN': 'a constant set of statuses',
     'console/assets.ts loaded': 'the bytes of files shipped with the package, read once: they cannot change while the process runs',
     'jobs/queue.ts deliveryJobOfTransaction': "remembered with a transaction object and gone with it: the transaction's, not the process's",
-    'domain/request-log/mask.ts keptOfSharedAnswer': "the logged form of an answer Buffer, remembered with that Buffer and gone with it: derived from the bytes alone, the same in any runtime",
   };
 
   it('only the named constants and the transaction-scoped association', () => {

@@ -15,6 +15,7 @@ import * as m0012 from './migrations/0012_replay_window.js';
 import * as m0013 from './migrations/0013_production_sources.js';
 import * as m0014 from './migrations/0014_secrets_at_rest.js';
 import * as m0015 from './migrations/0015_esims_by_order.js';
+import * as m0016 from './migrations/0016_request_log_shared_answers.js';
 
 // Numbered, frozen migrations, the same files for SQLite and PostgreSQL. Each receives the
 // dialect so that the few type differences stay in db/dialect.ts.
@@ -34,6 +35,7 @@ const migrations = {
   '0013_production_sources': m0013,
   '0014_secrets_at_rest': m0014,
   '0015_esims_by_order': m0015,
+  '0016_request_log_shared_answers': m0016,
 };
 
 export async function migrate(db: Db): Promise<string[]> {

@@ -303,8 +303,20 @@ export interface ApiRequestsTable {
   ip: string;
   /** First 4 KB, secrets masked (domain/request-log/mask.ts). */
   request_body: string;
+  /** Empty when the answer is a shared one (shared_answer_id). */
   response_body: string;
+  /** A large shared answer (a cached package list), logged once in api_shared_answers. */
+  shared_answer_id: string | null;
   /** Real time. */
+  created_at: number;
+}
+
+/** Logged forms of answers many requests were sent as one Buffer (domain/request-log/recorder.ts). */
+export interface ApiSharedAnswersTable {
+  id: string;
+  /** As response_body: first 4 KB, secrets masked. */
+  body: string;
+  /** Real time: pruned with the log (sweeps/prune-requests.ts). */
   created_at: number;
 }
 
@@ -455,6 +467,7 @@ export interface Database {
   fault_rules: FaultRulesTable;
   webhook_events: WebhookEventsTable;
   api_requests: ApiRequestsTable;
+  api_shared_answers: ApiSharedAnswersTable;
   seen_request_ids: SeenRequestIdsTable;
   webhook_attempts: WebhookAttemptsTable;
   orders: OrdersTable;

@@ -4,33 +4,16 @@
 // request, so it works on the text: a regular expression over at most 4 KB, no JSON parse of
 // a 300 KB package list.
 
-const MAX_BYTES = 4096;
+export const MAX_LOGGED_BYTES = 4096;
 const SECRET_FIELD = /"(secret|secretKey|signingSecret|webhookSecret|previousSecret|password|token|signature|accessCode|ac|pin|puk)"(\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
 const SECRET_VALUE = /"whsec_(?:[^"\\]|\\.)*"/g;
 export const MASK = '••••';
 
-/**
- * What was kept of answers sent as one shared Buffer (a cached package list goes out as
- * the same bytes to every caller): masked once, not on every request.
- */
-const keptOfSharedAnswer = new WeakMap<Buffer, string>();
-
 /** A body as the log keeps it. */
 export function loggedBody(body: string | Buffer): string {
-  // Small bodies are cheap, and request bodies are never shared: only large answers are remembered.
-  if (typeof body === 'string' || body.length <= MAX_BYTES) return keptOf(body);
-  let kept = keptOfSharedAnswer.get(body);
-  if (kept === undefined) {
-    kept = keptOf(body);
-    keptOfSharedAnswer.set(body, kept);
-  }
-  return kept;
-}
-
-function keptOf(body: string | Buffer): string {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   // A raw NUL byte is written as \u0000: PostgreSQL text cannot hold one.
-  const head = bytes.subarray(0, MAX_BYTES).toString('utf8').replace(/\u0000/g, '\\u0000');
+  const head = bytes.subarray(0, MAX_LOGGED_BYTES).toString('utf8').replace(/\u0000/g, '\\u0000');
   const masked = head.replace(SECRET_FIELD, `"$1"$2"${MASK}"`).replace(SECRET_VALUE, `"${MASK}"`);
-  return bytes.length > MAX_BYTES ? `${masked}… (${bytes.length} bytes in all)` : masked;
+  return bytes.length > MAX_LOGGED_BYTES ? `${masked}… (${bytes.length} bytes in all)` : masked;
 }

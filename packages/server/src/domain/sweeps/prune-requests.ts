@@ -1,19 +1,25 @@
 import { CLEAN_STOP } from '../../db/replay-marker.js';
 import type { ServiceContext } from '../context.js';
+import { SHARED_ANSWER_RENEW_MS } from '../request-log/recorder.js';
 
 const BATCH = 5000;
 
-/** The request log keeps REQUEST_LOG_RETENTION_DAYS of real time, oldest first, in batches. */
+/**
+ * The request log keeps REQUEST_LOG_RETENTION_DAYS of real time, oldest first, in batches.
+ * A shared answer is named only by requests of the SHARED_ANSWER_RENEW_MS after it was
+ * written, so it goes that long after them, without looking for rows that still name it.
+ */
 export async function pruneRequestLog(ctx: ServiceContext): Promise<number> {
   const before = Date.now() - ctx.config.requestLogRetentionMs;
   let total = 0;
   for (;;) {
     const ids = (await ctx.db.kysely.selectFrom('api_requests').select('id').where('created_at', '<', before).orderBy('created_at').limit(BATCH).execute()).map((r) => r.id);
-    if (ids.length === 0) return total;
-    await ctx.db.kysely.deleteFrom('api_requests').where('id', 'in', ids).execute();
+    if (ids.length > 0) await ctx.db.kysely.deleteFrom('api_requests').where('id', 'in', ids).execute();
     total += ids.length;
-    if (ids.length < BATCH) return total;
+    if (ids.length < BATCH) break;
   }
+  await ctx.db.kysely.deleteFrom('api_shared_answers').where('created_at', '<', before - SHARED_ANSWER_RENEW_MS).execute();
+  return total;
 }
 
 /**
