@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importInventory } from '../src/index.js';
 import { queryEsims } from '../src/domain/esims/query.js';
 import type { Job } from '../src/jobs/queue.js';
+import { recordAttempts } from '../src/domain/webhooks/deliver.js';
 import { WAL_BACKSTOP_PAGES } from '../src/db/sqlite-checkpointer.js';
 import { call, TEST_DATABASE, type TestServer } from './support/harness.js';
 import { as, esimPaths, expectLedgerConsistent, expectSuccess, ledgerEntries, packageBySlug, placeOrder, setMerchantFlags, startEsimServer, type Merchant } from './support/orders.js';
@@ -287,6 +288,52 @@ describe('deliveries of a burst', () => {
     } finally {
       receiver.failIf = undefined;
     }
+  });
+});
+
+describe('recording a batch of attempts', () => {
+  it('counts each event once: alike attempts share one update, a duplicate and a stale attempt count nothing', async () => {
+    const merchant = await server.merchant();
+    const insertEvent = async (notifyId: string) =>
+      db()
+        .insertInto('webhook_events')
+        .values({ merchant_id: merchant.id, notify_id: notifyId, notify_type: 'ORDER_STATUS', body: '{}', status: 'pending', next_attempt_at: null, delivered_at: null, created_at: Date.now() })
+        .returning(['id', 'merchant_id', 'notify_id', 'notify_type', 'body', 'status', 'attempts', 'next_attempt_at', 'delivered_at', 'created_at'])
+        .executeTakeFirstOrThrow();
+    const [ok1, ok2, refused, stale] = [await insertEvent(randomUUID()), await insertEvent(randomUUID()), await insertEvent(randomUUID()), await insertEvent(randomUUID())];
+    const result = (statusCode: number) => ({ statusCode, latencyMs: 1, response: '', error: null });
+    const made = (event: typeof ok1, statusCode: number) => ({ event, url: 'http://receiver.test/', startedAt: Date.now(), result: result(statusCode) });
+    // The runner is held so that the retry (due in 100 ms) is still a job when it is looked for.
+    await withJobsHeld(async () => {
+    await db()
+      .transaction()
+      .execute((tx) =>
+        recordAttempts(server.runtime.ctx, tx, [
+          made(ok1, 200),
+          made(refused, 500),
+          made(ok2, 200),
+          made(ok1, 200), // the same event from a duplicate job
+          made({ ...stale, attempts: 1 }, 200), // another worker's view: the row has moved on (here: never had one)
+        ]),
+      );
+    const rows = await db().selectFrom('webhook_events').select(['id', 'status', 'attempts', 'next_attempt_at']).where('merchant_id', '=', merchant.id).orderBy('id').execute();
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ['delivered', 1],
+      ['delivered', 1],
+      ['pending', 1],
+      ['pending', 0],
+    ]);
+    expect(rows[2]!.next_attempt_at).toBeGreaterThan(Date.now());
+    const attempts = await db().selectFrom('webhook_attempts').select(['event_id', 'attempt', 'status_code']).where('event_id', 'in', rows.map((r) => r.id)).orderBy('event_id').execute();
+    expect(attempts.map((a) => [a.event_id, a.attempt, a.status_code])).toEqual([
+      [ok1.id, 1, 200],
+      [ok2.id, 1, 200],
+      [refused.id, 1, 500],
+    ]);
+    // One retry, for the refused event alone, as a job of the merchant's.
+    const retries = await db().selectFrom('jobs').select(['payload']).where('kind', '=', 'deliver-webhook').where('merchant_id', '=', merchant.id).execute();
+    expect(retries.map((j) => JSON.parse(j.payload))).toEqual([{ eventIds: [refused.id] }]);
+    });
   });
 });
 

@@ -92,7 +92,7 @@ describe('the request log', () => {
     const db = server.runtime.ctx.db.kysely;
     await server.runtime.ctx.services.requestLog.flush();
     const sharedBefore = Number((await db.selectFrom('api_shared_answers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-    const answers = [];
+    const answers: Awaited<ReturnType<typeof call>>[] = [];
     for (const who of [merchant, other, merchant]) answers.push(await call(server, paths.packageList, { locationCode: 'JP' }, as(who)));
     expect(answers[0]!.text.length).toBeGreaterThan(4096);
     expect(answers.every((a) => a.text === answers[0]!.text)).toBe(true);

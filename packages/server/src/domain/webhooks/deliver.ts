@@ -1,7 +1,7 @@
 import type { Selectable, Transaction } from 'kysely';
 import type { Database, MerchantsTable, WebhookEventsTable } from '../../db/schema.js';
 import type { ServiceContext } from '../context.js';
-import { enqueueJob } from '../../jobs/queue.js';
+import { enqueueJobs } from '../../jobs/queue.js';
 import type { RunningJob } from '../../jobs/runner.js';
 import { postJson, type PostResult } from './post.js';
 import { signatureHeaders } from './signing.js';
@@ -60,11 +60,22 @@ export async function attemptDelivery(ctx: ServiceContext, event: EventRow, merc
 export async function recordAttempts(ctx: ServiceContext, tx: Transaction<Database>, attempts: readonly Attempt[]): Promise<void> {
   const now = Date.now();
   const schedule = ctx.config.webhookRetryScheduleMs;
-  const counted: Attempt[] = [];
+  // Attempts alike (the same count before, the same outcome) are recorded by one UPDATE: a
+  // batch of deliveries is mostly one such group, and on PostgreSQL each statement is a round
+  // trip. An event named twice in a group (duplicate jobs) counts once.
+  const groups = new Map<string, Map<number, Attempt>>();
   for (const made of attempts) {
-    const { event, result } = made;
-    const attempt = event.attempts + 1;
-    const delivered = isSuccess(result);
+    const key = `${made.event.attempts}:${isSuccess(made.result)}`;
+    const group = groups.get(key) ?? new Map<number, Attempt>();
+    if (!group.has(made.event.id)) group.set(made.event.id, made);
+    groups.set(key, group);
+  }
+  const counted: Attempt[] = [];
+  const retries: { eventId: number; merchantId: number; delayMs: number }[] = [];
+  for (const group of groups.values()) {
+    const [first] = group.values();
+    const attempt = first!.event.attempts + 1;
+    const delivered = isSuccess(first!.result);
     const retryDelay = !delivered && attempt <= schedule.length ? schedule[attempt - 1]! : null;
     const updated = await tx
       .updateTable('webhook_events')
@@ -74,14 +85,21 @@ export async function recordAttempts(ctx: ServiceContext, tx: Transaction<Databa
         delivered_at: delivered ? now : null,
         next_attempt_at: retryDelay !== null ? now + retryDelay : null,
       })
-      .where('id', '=', event.id)
+      .where('id', 'in', [...group.keys()])
       .where('status', '=', 'pending')
-      .where('attempts', '=', event.attempts)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) continue;
-    counted.push(made);
-    if (retryDelay !== null) await enqueueJob(tx, { kind: 'deliver-webhook', payload: { eventIds: [event.id] }, delayMs: retryDelay, merchantId: event.merchant_id });
+      .where('attempts', '=', first!.event.attempts)
+      .returning('id')
+      .execute();
+    for (const { id } of updated) {
+      const made = group.get(Number(id))!;
+      counted.push(made);
+      if (retryDelay !== null) retries.push({ eventId: made.event.id, merchantId: made.event.merchant_id, delayMs: retryDelay });
+    }
   }
+  await enqueueJobs(
+    tx,
+    retries.map(({ eventId, merchantId, delayMs }) => ({ kind: 'deliver-webhook' as const, payload: { eventIds: [eventId] }, delayMs, merchantId })),
+  );
   if (counted.length === 0) return;
   await tx
     .insertInto('webhook_attempts')
