@@ -29,7 +29,7 @@ export interface PlacedOrder {
  * (no second charge); with another body it is refused with 200008 (field-notes §8).
  */
 export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise<PlacedOrder> {
-  const lookup = packageLookup(ctx.db.kysely);
+  const lookup = packageLookup(ctx.db);
   const hash = requestHash({ amount: input.amount, lines: await canonicalLines(lookup, input.packageInfoList) });
   try {
     return await placeNewOrder(ctx, input, lookup, hash);
