@@ -60,8 +60,8 @@ export async function startInstances(options: InstanceOptions): Promise<Instance
     ESIMKIT_MODE: options.mode,
     // The receiver is on loopback, which production refuses by default.
     WEBHOOK_ALLOW_PRIVATE: 'on',
-    // The backlog measurement holds deliveries unanswered while it builds up: under the
-    // jobs' 30 s lease, past which a held delivery would be taken over and sent again.
+    // The backlog measurement holds deliveries unanswered while it builds up, up to 25 s:
+    // a post may take this long (the jobs' lease is 15 s longer, runtime.ts).
     WEBHOOK_TIMEOUT_MS: '25000',
     // Production seals merchants' secrets with a key it must be given (docs/secrets.md); every instance the same one.
     ESIMKIT_SECRET_KEY: randomBytes(32).toString('hex'),

@@ -128,7 +128,11 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     ...(sandbox ? { sandbox } : {}),
   });
   const replayGuard = redis ? new RedisReplayGuard(redis) : new PersistentReplayGuard(db, config.signatureWindowMs * 2, (error) => logger?.error({ err: error }, 'keeping the replay window at stop failed'));
-  const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(services.sequences, config.smdpAddress), es2 }));
+  // A lease covers the longest outside call a job makes (a webhook POST may take up to 60 s,
+  // an ES2+ call 25 s) with room to record it: jobs stop before their lease would end
+  // between calls, but a call once made runs to its end.
+  const leaseMs = Math.max(30_000, config.webhookTimeoutMs + 15_000);
+  const jobs = new JobRunner(ctx, jobHandlers({ smdp: new SimulatedSmdp(services.sequences, config.smdpAddress), es2 }), { leaseMs });
   runner = jobs;
   return {
     ctx,

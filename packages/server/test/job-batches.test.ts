@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importInventory } from '../src/index.js';
 import { queryEsims } from '../src/domain/esims/query.js';
 import type { Job } from '../src/jobs/queue.js';
-import { recordAttempts } from '../src/domain/webhooks/deliver.js';
+import { deliverWebhooks, recordAttempts } from '../src/domain/webhooks/deliver.js';
+import { deliverWebhookBatch } from '../src/domain/webhooks/deliver-batch.js';
 import { WAL_BACKSTOP_PAGES } from '../src/db/sqlite-checkpointer.js';
 import { call, TEST_DATABASE, type TestServer } from './support/harness.js';
 import { as, esimPaths, expectLedgerConsistent, expectSuccess, ledgerEntries, packageBySlug, placeOrder, setMerchantFlags, startEsimServer, type Merchant } from './support/orders.js';
@@ -305,35 +306,96 @@ describe('recording a batch of attempts', () => {
     const made = (event: typeof ok1, statusCode: number) => ({ event, url: 'http://receiver.test/', startedAt: Date.now(), result: result(statusCode) });
     // The runner is held so that the retry (due in 100 ms) is still a job when it is looked for.
     await withJobsHeld(async () => {
-    await db()
-      .transaction()
-      .execute((tx) =>
-        recordAttempts(server.runtime.ctx, tx, [
-          made(ok1, 200),
-          made(refused, 500),
-          made(ok2, 200),
-          made(ok1, 200), // the same event from a duplicate job
-          made({ ...stale, attempts: 1 }, 200), // another worker's view: the row has moved on (here: never had one)
-        ]),
-      );
-    const rows = await db().selectFrom('webhook_events').select(['id', 'status', 'attempts', 'next_attempt_at']).where('merchant_id', '=', merchant.id).orderBy('id').execute();
-    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
-      ['delivered', 1],
-      ['delivered', 1],
-      ['pending', 1],
-      ['pending', 0],
-    ]);
-    expect(rows[2]!.next_attempt_at).toBeGreaterThan(Date.now());
-    const attempts = await db().selectFrom('webhook_attempts').select(['event_id', 'attempt', 'status_code']).where('event_id', 'in', rows.map((r) => r.id)).orderBy('event_id').execute();
-    expect(attempts.map((a) => [a.event_id, a.attempt, a.status_code])).toEqual([
-      [ok1.id, 1, 200],
-      [ok2.id, 1, 200],
-      [refused.id, 1, 500],
-    ]);
-    // One retry, for the refused event alone, as a job of the merchant's.
-    const retries = await db().selectFrom('jobs').select(['payload']).where('kind', '=', 'deliver-webhook').where('merchant_id', '=', merchant.id).execute();
-    expect(retries.map((j) => JSON.parse(j.payload))).toEqual([{ eventIds: [refused.id] }]);
+      await db()
+        .transaction()
+        .execute((tx) =>
+          recordAttempts(server.runtime.ctx, tx, [
+            made(ok1, 200),
+            made(refused, 500),
+            made(ok2, 200),
+            made(ok1, 200), // the same event from a duplicate job
+            made({ ...stale, attempts: 1 }, 200), // another worker's view: the row has moved on (here: never had one)
+          ]),
+        );
+      const rows = await db().selectFrom('webhook_events').select(['id', 'status', 'attempts', 'next_attempt_at']).where('merchant_id', '=', merchant.id).orderBy('id').execute();
+      expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+        ['delivered', 1],
+        ['delivered', 1],
+        ['pending', 1],
+        ['pending', 0],
+      ]);
+      expect(rows[2]!.next_attempt_at).toBeGreaterThan(Date.now());
+      const attempts = await db().selectFrom('webhook_attempts').select(['event_id', 'attempt', 'status_code']).where('event_id', 'in', rows.map((r) => r.id)).orderBy('event_id').execute();
+      expect(attempts.map((a) => [a.event_id, a.attempt, a.status_code])).toEqual([
+        [ok1.id, 1, 200],
+        [ok2.id, 1, 200],
+        [refused.id, 1, 500],
+      ]);
+      // One retry, for the refused event alone, as a job of the merchant's.
+      const retries = await db().selectFrom('jobs').select(['payload']).where('kind', '=', 'deliver-webhook').where('merchant_id', '=', merchant.id).execute();
+      expect(retries.map((j) => JSON.parse(j.payload))).toEqual([{ eventIds: [refused.id] }]);
     });
+  });
+});
+
+describe('a delivery job near the end of its lease', () => {
+  // A post may take WEBHOOK_TIMEOUT_MS (2 s here); a lease that ends sooner than that after a
+  // post lets no second post start: the rest go to a new job, so no other worker takes the
+  // job over mid-way and sends its events again.
+  async function pendingEvents(merchant: Merchant, count: number) {
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const notifyId = randomUUID();
+      const body = JSON.stringify({ notifyType: 'ORDER_STATUS', notifyId, content: {} });
+      const row = await db()
+        .insertInto('webhook_events')
+        .values({ merchant_id: merchant.id, notify_id: notifyId, notify_type: 'ORDER_STATUS', body, status: 'pending', next_attempt_at: null, delivered_at: null, created_at: Date.now() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(Number(row.id));
+    }
+    return ids;
+  }
+  const statuses = async (ids: number[]) => (await db().selectFrom('webhook_events').select(['id', 'status']).where('id', 'in', ids).orderBy('id').execute()).map((e) => e.status);
+  const jobsOf = async (merchant: Merchant) =>
+    (await db().selectFrom('jobs').select('payload').where('kind', '=', 'deliver-webhook').where('merchant_id', '=', merchant.id).execute()).map((j) => JSON.parse(j.payload));
+  const shortLease = () => Date.now() + server.runtime.ctx.config.webhookTimeoutMs - 1;
+
+  it('posts its first event, then hands the rest to a new job, which delivers them in order, each once', async () => {
+    const merchant = await server.merchant();
+    await withWebhook(merchant);
+    const ids = await pendingEvents(merchant, 3);
+    let finished = false;
+    await withJobsHeld(async () => {
+      await deliverWebhooks(server.runtime.ctx, ids, { attempts: 1, leaseUntil: shortLease(), finishIn: async () => void (finished = true) });
+      expect(finished).toBe(true);
+      expect(await statuses(ids)).toEqual(['delivered', 'pending', 'pending']);
+      expect(await jobsOf(merchant)).toEqual([{ eventIds: ids.slice(1) }]);
+    });
+    await eventually('the handed-over events', async () => (await statuses(ids)).every((s) => s === 'delivered'));
+    const notifyIds = (await db().selectFrom('webhook_events').select('notify_id').where('id', 'in', ids).orderBy('id').execute()).map((e) => e.notify_id);
+    expect(receiver.received.map((r) => r.json?.notifyId).filter((id) => notifyIds.includes(id))).toEqual(notifyIds);
+  });
+
+  it('in a batch, only the job out of time hands over; the others post everything', async () => {
+    const merchant = await server.merchant();
+    await withWebhook(merchant);
+    const [a1, a2, b1, b2] = await pendingEvents(merchant, 4);
+    let finished = false;
+    await withJobsHeld(async () => {
+      await deliverWebhookBatch(
+        server.runtime.ctx,
+        [
+          { eventIds: [a1!, a2!], leaseUntil: shortLease() },
+          { eventIds: [b1!, b2!], leaseUntil: Date.now() + 60_000 },
+        ],
+        async () => void (finished = true),
+      );
+      expect(finished).toBe(true);
+      expect(await statuses([a1!, a2!, b1!, b2!])).toEqual(['delivered', 'pending', 'delivered', 'delivered']);
+      expect(await jobsOf(merchant)).toEqual([{ eventIds: [a2] }]);
+    });
+    await eventually('the handed-over event', async () => (await statuses([a2!])).every((s) => s === 'delivered'));
   });
 });
 

@@ -19,7 +19,7 @@ export function jobHandlers(deps: { smdp: ProfileSource; es2?: Es2Smdp | undefin
     'report-usage': { run: (ctx, payload) => runUsageReport(ctx, payload) },
     'deliver-webhook': {
       run: (ctx, payload, job) => deliverWebhooks(ctx, payload.eventIds, job),
-      runBatch: (ctx, batch, finishAllIn) => deliverWebhookBatch(ctx, batch.map(({ payload }) => payload.eventIds), finishAllIn),
+      runBatch: (ctx, batch, finishAllIn) => deliverWebhookBatch(ctx, batch.map(({ payload, job }) => ({ eventIds: payload.eventIds, leaseUntil: job.leaseUntil })), finishAllIn),
       failed: (ctx, payload) => failDeliveries(ctx, payload.eventIds),
     },
     sweep: {

@@ -119,20 +119,45 @@ export async function recordAttempts(ctx: ServiceContext, tx: Transaction<Databa
 }
 
 /**
+ * Whether a job may post one more event before its lease ends: a post may take the whole
+ * WEBHOOK_TIMEOUT_MS, and a job still posting when its lease ends is taken over by another
+ * worker, which sends the same events again. A job's first post is always made (the runner's
+ * lease covers one post: runtime.ts), so every job makes progress.
+ */
+export function timeForAnotherPost(ctx: ServiceContext, leaseUntil: number, posted: number): boolean {
+  return posted === 0 || Date.now() + ctx.config.webhookTimeoutMs < leaseUntil;
+}
+
+/** The events a job had no time left to post, handed to a job of their own (due at once), in the caller's transaction. */
+export async function handOver(tx: Transaction<Database>, merchantId: number, eventIds: number[]): Promise<void> {
+  await enqueueJobs(tx, [{ kind: 'deliver-webhook', payload: { eventIds }, merchantId }]);
+}
+
+/**
  * The delivery job: its events one after another, in the order they were written; each
  * attempt is recorded in its own transaction (the last one's also finishes the job), so a
- * slow receiver later in the list never holds back the record of an earlier delivery.
+ * slow receiver later in the list never holds back the record of an earlier delivery. When
+ * its lease would end before another post could, the rest go to a new job.
  */
 export async function deliverWebhooks(ctx: ServiceContext, eventIds: number[], job?: RunningJob): Promise<void> {
   const db = ctx.db.kysely;
   // A job's events are one merchant's: its endpoint is read once, at the first pending one.
   let merchant: Endpoint | undefined;
+  let posted = 0;
   for (const [index, eventId] of eventIds.entries()) {
     const finishing = index === eventIds.length - 1 ? job : undefined;
     const event = await db.selectFrom('webhook_events').selectAll().where('id', '=', eventId).executeTakeFirst();
     if (!event || event.status !== 'pending') continue;
+    if (job && !timeForAnotherPost(ctx, job.leaseUntil, posted)) {
+      await db.transaction().execute(async (tx) => {
+        await handOver(tx, event.merchant_id, eventIds.slice(index));
+        await job.finishIn(tx);
+      });
+      return;
+    }
     merchant ??= await db.selectFrom('merchants').select(endpointColumns).where('id', '=', event.merchant_id).executeTakeFirstOrThrow();
     const attempt = await attemptDelivery(ctx, event, merchant);
+    posted += 1;
     if (!attempt) continue;
     await db.transaction().execute(async (tx) => {
       await recordAttempts(ctx, tx, [attempt]);
