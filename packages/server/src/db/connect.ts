@@ -97,6 +97,16 @@ function connectSqlite(url: string, path: string, options: ConnectOptions): Db {
 }
 
 /**
+ * Kysely opens a transaction with a plain (deferred) `begin`: the write lock is then taken at
+ * the first write. A transaction that reads first (an adjustment finds its merchant, then
+ * writes) and finds that another process (a CLI command on the same file) wrote meanwhile
+ * cannot take it: SQLite answers SQLITE_BUSY at once, without waiting, since its snapshot
+ * is stale. `begin immediate` takes the write lock at the start, waiting up to busy_timeout
+ * for the other process; in this process transactions run one at a time anyway.
+ */
+const KYSELY_BEGIN = 'begin';
+
+/**
  * Kysely prepares every query anew; with better-sqlite3 preparing costs more than running
  * most of ours. Statements are kept per SQL text (bounded), which is safe because
  * better-sqlite3 runs each one to completion synchronously.
@@ -107,7 +117,7 @@ function withStatementCache(database: BetterSqlite3.Database, capacity = 1000): 
   const cachedPrepare = (sql: string) => {
     let statement = statements.get(sql);
     if (!statement) {
-      statement = prepare(sql);
+      statement = prepare(sql === KYSELY_BEGIN ? 'begin immediate' : sql);
       if (statements.size >= capacity) statements.delete(statements.keys().next().value as string);
       statements.set(sql, statement);
     }
