@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import { dialectOf, type Dialect } from './dialect.js';
 import { OwnSchemaPostgresDialect } from './schema-introspector.js';
+import { ImmediateTransactionsDialect } from './sqlite-dialect.js';
 import { asDatabaseError, isPostgresUrl, noDatabaseError, sqlitePath } from './errors.js';
 import type { Database } from './schema.js';
 import { startSqliteCheckpointer, WAL_BACKSTOP_PAGES } from './sqlite-checkpointer.js';
@@ -87,7 +88,7 @@ function connectSqlite(url: string, path: string, options: ConnectOptions): Db {
   database.pragma('foreign_keys = ON');
   const checkpointer = options.backgroundCheckpoints && !memory ? startSqliteCheckpointer(path, { durable, onError: options.onBackgroundError }) : undefined;
   if (checkpointer) database.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateTransactionsDialect({ database: withStatementCache(database) }) });
   const close = async () => {
     // The thread first: the last connection to close then checkpoints what is left itself.
     await checkpointer?.stop();
@@ -95,16 +96,6 @@ function connectSqlite(url: string, path: string, options: ConnectOptions): Db {
   };
   return { kysely, dialect: dialectOf('sqlite'), schema: undefined, close };
 }
-
-/**
- * Kysely opens a transaction with a plain (deferred) `begin`: the write lock is then taken at
- * the first write. A transaction that reads first (an adjustment finds its merchant, then
- * writes) and finds that another process (a CLI command on the same file) wrote meanwhile
- * cannot take it: SQLite answers SQLITE_BUSY at once, without waiting, since its snapshot
- * is stale. `begin immediate` takes the write lock at the start, waiting up to busy_timeout
- * for the other process; in this process transactions run one at a time anyway.
- */
-const KYSELY_BEGIN = 'begin';
 
 /**
  * Kysely prepares every query anew; with better-sqlite3 preparing costs more than running
@@ -117,7 +108,7 @@ function withStatementCache(database: BetterSqlite3.Database, capacity = 1000): 
   const cachedPrepare = (sql: string) => {
     let statement = statements.get(sql);
     if (!statement) {
-      statement = prepare(sql === KYSELY_BEGIN ? 'begin immediate' : sql);
+      statement = prepare(sql);
       if (statements.size >= capacity) statements.delete(statements.keys().next().value as string);
       statements.set(sql, statement);
     }
