@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.js';
 import { Sequences } from './db/sequences.js';
 import { compileBalanceQuery } from './domain/balance/query.js';
 import { PackageListCache } from './domain/catalog/package-list-cache.js';
+import { OrderablePackageCache } from './domain/orders/orderable-packages.js';
 import type { SandboxControls, ServiceContext, Services } from './domain/context.js';
 import { MerchantCache } from './http/merchant-cache.js';
 import { catalogIsEmpty, importCatalog, readCatalogFile } from './domain/catalog/import.js';
@@ -96,6 +97,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
   const services: Services = Object.freeze({
     sequences: new Sequences(db),
     packageLists: new PackageListCache(),
+    orderablePackages: new OrderablePackageCache(db),
     balanceQuery: compileBalanceQuery(db),
     requestLog: new RequestLogRecorder(db, { onError: (error) => logger?.error({ err: error }, 'writing the request log failed') }),
   });

@@ -7,6 +7,7 @@ import type { Clock } from '../lib/clock.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import type { DrainOptions } from '../jobs/runner.js';
 import type { PackageListCache } from './catalog/package-list-cache.js';
+import type { OrderablePackageCache } from './orders/orderable-packages.js';
 import type { RequestLogRecorder } from './request-log/recorder.js';
 import type { Device, Network } from './ports.js';
 
@@ -57,6 +58,8 @@ export interface Services {
   readonly sequences: Sequences;
   /** package/list answers, dropped when the catalogue changes. */
   readonly packageLists: PackageListCache;
+  /** esim/order's base plans, while the catalogue version is unchanged. */
+  readonly orderablePackages: OrderablePackageCache;
   /** balance/query's statement, compiled once (domain/balance/query.ts). */
   readonly balanceQuery: CompiledQuery<MerchantBalance>;
   /** Each merchant's recent API requests, written in batches (console request log). */

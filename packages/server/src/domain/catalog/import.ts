@@ -41,7 +41,12 @@ export async function importCatalog({ ctx, input }: Verb<Catalog, ServiceContext
   return { packages: input.packages.length, locations: input.locations.length };
 }
 
-/** Marks the catalogue changed: every instance drops its cached package lists (this one must call packageLists.invalidate() too). */
+/**
+ * Marks the catalogue changed, in the transaction that changed it: every instance drops its
+ * cached package lists within a second (this one must call packageLists.invalidate() too), and
+ * the next order anywhere reads its plans afresh (orders/orderable-packages.ts). Anything that
+ * changes what package/list or esim/order reads of a package calls it.
+ */
 export async function newCatalogVersion(tx: Transaction<Database>): Promise<void> {
   const version = randomHex(8);
   await tx

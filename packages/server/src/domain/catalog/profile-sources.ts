@@ -2,6 +2,7 @@ import type { ProfileSourceKind } from '../../db/schema.js';
 import type { ServiceContext, Verb } from '../context.js';
 import { ApiError } from '../errors.js';
 import { findBasePackage } from '../orders/items.js';
+import { newCatalogVersion } from './import.js';
 
 // Where each package's profiles come from (issue 13): imported inventory, a real SM-DP+ over
 // ES2+ (with the SM-DP+'s profileType), or the simulated SM-DP+ (sandbox only). Unset means
@@ -42,7 +43,11 @@ export async function setProfileSource({ ctx, input }: Verb<SetProfileSourceInpu
   const pkg = await findBasePackage(ctx.db.kysely, input.packageCode);
   if (!pkg) throw new ApiError('310241', `The packageCode ${input.packageCode} does not exist.`);
   const profileType = input.source === 'es2plus' ? input.profileType! : null;
-  await ctx.db.kysely.updateTable('packages').set({ profile_source: input.source, es2_profile_type: profileType }).where('code', '=', pkg.code).execute();
+  await ctx.db.kysely.transaction().execute(async (tx) => {
+    await tx.updateTable('packages').set({ profile_source: input.source, es2_profile_type: profileType }).where('code', '=', pkg.code).execute();
+    // Orders read the source from the cached plans (orders/orderable-packages.ts).
+    await newCatalogVersion(tx);
+  });
   return { packageCode: pkg.code, name: pkg.name, source: input.source, profileType };
 }
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseCsv } from '../../lib/csv.js';
 import type { ServiceContext, Verb } from '../context.js';
+import { newCatalogVersion } from '../catalog/import.js';
 import { findBasePackage } from '../orders/items.js';
 
 export interface InventoryRow {
@@ -69,6 +70,8 @@ export async function importInventory({ ctx, input }: Verb<InventoryRow[], Servi
     // A package that had no profile source now has one: this inventory (a source named
     // before, say an SM-DP+, stays: the operator chose it).
     await tx.updateTable('packages').set({ profile_source: 'inventory' }).where('code', 'in', [...codes.values()]).where('profile_source', 'is', null).execute();
+    // Orders read a plan's source and whether it has inventory from the cached plans.
+    await newCatalogVersion(tx);
   });
   return { imported, skipped: input.length - imported, packages: [...new Set(codes.values())] };
 }

@@ -1,6 +1,6 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import type { OrderablePackage, PackageLookup } from './orderable-packages.js';
 import type { Database, PackagesTable } from '../../db/schema.js';
-import type { Db } from '../../db/connect.js';
 import { ApiError } from '../errors.js';
 
 export type PackageRecord = Selectable<PackagesTable>;
@@ -36,55 +36,6 @@ export function isDayPass(pkg: PackageRecord): boolean {
 export async function findBasePackage(db: Kysely<Database>, reference: string): Promise<PackageRecord | undefined> {
   const byCode = await db.selectFrom('packages').selectAll().where('code', '=', reference).where('type', '=', 'BASE').executeTakeFirst();
   return byCode ?? db.selectFrom('packages').selectAll().where('type', '=', 'BASE').where('slug', '=', reference).executeTakeFirst();
-}
-
-/**
- * A base plan as an order reads it: with whether inventory was ever imported for it, which
- * decides where a plan with no named profile source gets its profiles
- * (catalog/profile-sources.ts).
- */
-export type OrderablePackage = PackageRecord & { has_inventory: boolean };
-
-export type PackageLookup = (reference: string) => Promise<OrderablePackage | undefined>;
-
-/**
- * A base plan by code or slug, and whether it has inventory. PostgreSQL answers both halves
- * in one statement (a UNION ALL, each half on its index; a code wins over a slug, as in
- * findBasePackage): one round trip instead of two. SQLite has no round trip to save, and it
- * runs that UNION ALL ordered by preference four times as slowly as the code look-up and then
- * the slug one (75-88 µs against 19-22 µs; docs/benchmarks.md).
- */
-async function findOrderablePackage(db: Db, reference: string): Promise<OrderablePackage | undefined> {
-  const half = (column: 'code' | 'slug', preference: number) =>
-    db.kysely
-      .selectFrom('packages')
-      .selectAll('packages')
-      .select((eb) => [
-        eb.exists(eb.selectFrom('profiles').select('profiles.id').whereRef('profiles.package_code', '=', 'packages.code')).as('has_inventory'),
-        sql<number>`${sql.lit(preference)}`.as('preference'),
-      ])
-      .where('type', '=', 'BASE')
-      .where(column, '=', reference);
-  const row =
-    db.dialect.name === 'postgres'
-      ? await half('code', 0).unionAll(half('slug', 1)).orderBy('preference').limit(1).executeTakeFirst()
-      : ((await half('code', 0).executeTakeFirst()) ?? (await half('slug', 1).executeTakeFirst()));
-  if (!row) return undefined;
-  const { preference: _, ...pkg } = row;
-  return { ...pkg, has_inventory: Boolean(pkg.has_inventory) };
-}
-
-/** A base-plan look-up that asks the database once per reference (one order names a plan twice). */
-export function packageLookup(db: Db): PackageLookup {
-  const seen = new Map<string, Promise<OrderablePackage | undefined>>();
-  return (reference) => {
-    let found = seen.get(reference);
-    if (!found) {
-      found = findOrderablePackage(db, reference);
-      seen.set(reference, found);
-    }
-    return found;
-  };
 }
 
 /**

@@ -9,7 +9,8 @@ import { reserveProfiles } from '../inventory/reserve.js';
 import { postLedgerEntry } from '../ledger.js';
 import { requestHash } from '../request-hash.js';
 import { planEs2Profiles } from './es2-allocation.js';
-import { packageLookup, priceOrder, type PackageInfoInput, type PackageLookup } from './items.js';
+import { priceOrder, type PackageInfoInput } from './items.js';
+import type { PackageLookup } from './orderable-packages.js';
 
 export interface PlaceOrderInput {
   transactionId: string;
@@ -29,7 +30,7 @@ export interface PlacedOrder {
  * (no second charge); with another body it is refused with 200008 (field-notes §8).
  */
 export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise<PlacedOrder> {
-  const lookup = packageLookup(ctx.db);
+  const lookup = await ctx.services.orderablePackages.lookup();
   const hash = requestHash({ amount: input.amount, lines: await canonicalLines(lookup, input.packageInfoList) });
   try {
     return await placeNewOrder(ctx, input, lookup, hash);

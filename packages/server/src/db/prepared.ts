@@ -1,0 +1,36 @@
+import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
+import type { Executor } from './transaction.js';
+
+/** Stands, while a statement is built, for a value given each time it runs. */
+class Slot {
+  constructor(readonly name: string) {}
+}
+
+/**
+ * A statement built and compiled once (one per runtime, in Services) and run with new values
+ * each time. Kysely builds and compiles every query anew, and on the order path under load
+ * that cost more than SQLite took to run the statement (docs/benchmarks.md).
+ *
+ * `build` writes the query as usual with `values.x` wherever a value goes; each is a stand-in,
+ * replaced by the value of that name when the statement runs. Every value must be given (null,
+ * not undefined: kysely leaves out an undefined column when it builds, which a compiled
+ * statement cannot do).
+ */
+export class PreparedStatement<Values extends Record<string, unknown>, Row = unknown> {
+  private readonly compiled: CompiledQuery<Row>;
+
+  constructor(build: (values: Values) => Compilable<Row>) {
+    const standIns = new Proxy({}, { get: (_, name) => new Slot(String(name)) }) as Values;
+    this.compiled = build(standIns).compile();
+  }
+
+  run(executor: Executor, values: Values): Promise<QueryResult<Row>> {
+    const parameters = this.compiled.parameters.map((parameter) => {
+      if (!(parameter instanceof Slot)) return parameter;
+      const value = values[parameter.name];
+      if (value === undefined) throw new Error(`prepared statement: no value for ${parameter.name}`);
+      return value;
+    });
+    return executor.executeQuery({ ...this.compiled, parameters });
+  }
+}
