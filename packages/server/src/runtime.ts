@@ -5,9 +5,10 @@ import { defaultPublicUrl, type Config } from './config.js';
 import { connect, type Db } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { Sequences } from './db/sequences.js';
-import { compileBalanceQuery } from './domain/balance/query.js';
+import { prepareBalanceQuery } from './domain/balance/query.js';
 import { PackageListCache } from './domain/catalog/package-list-cache.js';
 import { OrderablePackageCache } from './domain/orders/orderable-packages.js';
+import { Ledger } from './domain/ledger.js';
 import type { SandboxControls, ServiceContext, Services } from './domain/context.js';
 import { MerchantCache } from './http/merchant-cache.js';
 import { catalogIsEmpty, importCatalog, readCatalogFile } from './domain/catalog/import.js';
@@ -98,7 +99,8 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     sequences: new Sequences(db),
     packageLists: new PackageListCache(),
     orderablePackages: new OrderablePackageCache(db),
-    balanceQuery: compileBalanceQuery(db),
+    ledger: new Ledger(db),
+    balanceQuery: prepareBalanceQuery(db),
     requestLog: new RequestLogRecorder(db, { onError: (error) => logger?.error({ err: error }, 'writing the request log failed') }),
   });
   // PORT=0 takes any free port, known only once the server listens, and the URLs handed

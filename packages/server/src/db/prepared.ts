@@ -12,7 +12,8 @@ class Slot {
  * that cost more than SQLite took to run the statement (docs/benchmarks.md).
  *
  * `build` writes the query as usual with `values.x` wherever a value goes; each is a stand-in,
- * replaced by the value of that name when the statement runs. Every value must be given (null,
+ * replaced by the value of that name when the statement runs. `values` itself is no row: name
+ * each column (`.values({ a: values.a })`, never `.values(values)`). Every value must be given (null,
  * not undefined: kysely leaves out an undefined column when it builds, which a compiled
  * statement cannot do).
  */
@@ -22,6 +23,7 @@ export class PreparedStatement<Values extends Record<string, unknown>, Row = unk
   constructor(build: (values: Values) => Compilable<Row>) {
     const standIns = new Proxy({}, { get: (_, name) => new Slot(String(name)) }) as Values;
     this.compiled = build(standIns).compile();
+    if (!this.compiled.parameters.some((parameter) => parameter instanceof Slot)) throw new Error(`prepared statement without values: ${this.compiled.sql}`);
   }
 
   run(executor: Executor, values: Values): Promise<QueryResult<Row>> {

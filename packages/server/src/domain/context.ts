@@ -1,4 +1,5 @@
-import type { CompiledQuery, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
+import type { PreparedStatement } from '../db/prepared.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { Sequences } from '../db/sequences.js';
@@ -8,6 +9,7 @@ import type { SecretBox } from '../lib/secret-box.js';
 import type { DrainOptions } from '../jobs/runner.js';
 import type { PackageListCache } from './catalog/package-list-cache.js';
 import type { OrderablePackageCache } from './orders/orderable-packages.js';
+import type { Ledger } from './ledger.js';
 import type { RequestLogRecorder } from './request-log/recorder.js';
 import type { Device, Network } from './ports.js';
 
@@ -60,8 +62,10 @@ export interface Services {
   readonly packageLists: PackageListCache;
   /** esim/order's base plans, while the catalogue version is unchanged. */
   readonly orderablePackages: OrderablePackageCache;
+  /** The ledger's writes, compiled once (domain/ledger.ts). */
+  readonly ledger: Ledger;
   /** balance/query's statement, compiled once (domain/balance/query.ts). */
-  readonly balanceQuery: CompiledQuery<MerchantBalance>;
+  readonly balanceQuery: PreparedStatement<{ merchantId: number }, MerchantBalance>;
   /** Each merchant's recent API requests, written in batches (console request log). */
   readonly requestLog: RequestLogRecorder;
 }

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { LedgerKind } from '../db/schema.js';
+import type { Db } from '../db/connect.js';
+import { PreparedStatement } from '../db/prepared.js';
 import { withTransaction, type Executor } from '../db/transaction.js';
 import { formatUnits } from '@esimkit/contract';
 import { ApiError } from './errors.js';
@@ -14,41 +16,73 @@ export interface LedgerEntryInput {
   now: Date;
 }
 
-/**
- * Appends one ledger entry and moves the cached balance with it, in the caller's
- * transaction (or one of its own: the two always commit together). A debit that would take the balance below zero changes nothing and throws
- * 200007: the conditional UPDATE is the lock, so concurrent debits cannot overdraw.
- */
-export async function postLedgerEntry(executor: Executor, entry: LedgerEntryInput): Promise<number> {
-  if (!Number.isSafeInteger(entry.amount)) throw new Error(`ledger amount must be an integer, got ${entry.amount}`);
-  return withTransaction(executor, (tx) => appendEntry(tx, entry));
-}
+type EntryValues = {
+  merchant_id: number;
+  amount: number;
+  kind: LedgerKind;
+  reference: string | null;
+  note: string | null;
+  created_at: number;
+};
 
-async function appendEntry(tx: Executor, entry: LedgerEntryInput): Promise<number> {
-  const at = entry.now.getTime();
-  // The entry first, the balance last: on PostgreSQL the UPDATE locks the merchant's row until
-  // commit, and every debit of the merchant waits on that lock, so it is taken as late as can be.
-  await tx
-    .insertInto('ledger_entries')
-    .values({
+/**
+ * The ledger's writes, compiled once per runtime (`ctx.services.ledger`): every order, refund,
+ * top-up and deposit runs them, and building them anew each time cost more than running them
+ * (docs/benchmarks.md).
+ */
+export class Ledger {
+  private readonly insertEntry: PreparedStatement<EntryValues>;
+  private readonly moveBalance: PreparedStatement<{ amount: number; at: number; merchantId: number }, { balance: number }>;
+
+  constructor(db: Db) {
+    this.insertEntry = new PreparedStatement((values) =>
+      db.kysely.insertInto('ledger_entries').values({
+        merchant_id: values.merchant_id,
+        amount: values.amount,
+        kind: values.kind,
+        reference: values.reference,
+        note: values.note,
+        created_at: values.created_at,
+      }),
+    );
+    this.moveBalance = new PreparedStatement((values) =>
+      db.kysely
+        .updateTable('merchants')
+        .set({ balance: sql<number>`balance + ${values.amount}`, balance_updated_at: values.at })
+        .where('id', '=', values.merchantId)
+        .where(sql<boolean>`balance + ${values.amount} >= 0`)
+        .returning('balance'),
+    );
+  }
+
+  /**
+   * Appends one ledger entry and moves the cached balance with it, in the caller's
+   * transaction (or one of its own: the two always commit together). A debit that would take
+   * the balance below zero changes nothing and throws 200007: the conditional UPDATE is the
+   * lock, so concurrent debits cannot overdraw. Returns the new balance.
+   */
+  post(executor: Executor, entry: LedgerEntryInput): Promise<number> {
+    if (!Number.isSafeInteger(entry.amount)) throw new Error(`ledger amount must be an integer, got ${entry.amount}`);
+    return withTransaction(executor, (tx) => this.append(tx, entry));
+  }
+
+  private async append(tx: Executor, entry: LedgerEntryInput): Promise<number> {
+    const at = entry.now.getTime();
+    // The entry first, the balance last: on PostgreSQL the UPDATE locks the merchant's row until
+    // commit, and every debit of the merchant waits on that lock, so it is taken as late as can be.
+    await this.insertEntry.run(tx, {
       merchant_id: entry.merchantId,
       amount: entry.amount,
       kind: entry.kind,
       reference: entry.reference ?? null,
       note: entry.note ?? null,
       created_at: at,
-    })
-    .execute();
-  const updated = await tx
-    .updateTable('merchants')
-    .set({ balance: sql<number>`balance + ${entry.amount}`, balance_updated_at: at })
-    .where('id', '=', entry.merchantId)
-    .where(sql<boolean>`balance + ${entry.amount} >= 0`)
-    .returning('balance')
-    .executeTakeFirst();
-  // Throwing rolls the entry back with the transaction it was written in.
-  if (!updated) throw await insufficientBalance(tx, entry);
-  return updated.balance;
+    });
+    const { rows } = await this.moveBalance.run(tx, { amount: entry.amount, at, merchantId: entry.merchantId });
+    // Throwing rolls the entry back with the transaction it was written in.
+    if (!rows[0]) throw await insufficientBalance(tx, entry);
+    return Number(rows[0].balance);
+  }
 }
 
 const DEBIT_NAMES: Partial<Record<LedgerKind, string>> = { order: 'the order', topup: 'the top-up' };
