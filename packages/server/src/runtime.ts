@@ -9,6 +9,7 @@ import { prepareBalanceQuery } from './domain/balance/query.js';
 import { PackageListCache } from './domain/catalog/package-list-cache.js';
 import { OrderablePackageCache } from './domain/orders/orderable-packages.js';
 import { Ledger } from './domain/ledger.js';
+import { prepareOrderInsert } from './domain/orders/place.js';
 import type { SandboxControls, ServiceContext, Services } from './domain/context.js';
 import { MerchantCache } from './http/merchant-cache.js';
 import { catalogIsEmpty, importCatalog, readCatalogFile } from './domain/catalog/import.js';
@@ -99,6 +100,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     sequences: new Sequences(db),
     packageLists: new PackageListCache(),
     orderablePackages: new OrderablePackageCache(db),
+    orderInsert: prepareOrderInsert(db),
     ledger: new Ledger(db),
     balanceQuery: prepareBalanceQuery(db),
     requestLog: new RequestLogRecorder(db, { onError: (error) => logger?.error({ err: error }, 'writing the request log failed') }),

@@ -1,4 +1,6 @@
 import type { Selectable } from 'kysely';
+import type { Db } from '../../db/connect.js';
+import { PreparedStatement } from '../../db/prepared.js';
 import type { OrdersTable } from '../../db/schema.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import type { Verb } from '../context.js';
@@ -55,24 +57,17 @@ async function placeNewOrder(ctx: Verb<unknown>['ctx'], input: PlaceOrderInput, 
   const orderNo = await newOrderNo(ctx.services.sequences, now);
   const delay = ctx.merchant.allocation_delay_ms ?? ctx.config.allocationDelayMs;
   await ctx.db.kysely.transaction().execute(async (tx) => {
-    const order = await tx
-      .insertInto('orders')
-      .values({
-        order_no: orderNo,
-        merchant_id: ctx.merchant.id,
-        transaction_id: input.transactionId,
-        request_hash: hash,
-        status: 'ALLOCATING',
-        items: JSON.stringify(items),
-        amount: total,
-        esim_count: count,
-        failure_reason: null,
-        created_at: now.getTime(),
-        completed_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const orderId = Number(order.id);
+    const { rows } = await ctx.services.orderInsert.run(tx, {
+      orderNo,
+      merchantId: ctx.merchant.id,
+      transactionId: input.transactionId,
+      requestHash: hash,
+      items: JSON.stringify(items),
+      amount: total,
+      esimCount: count,
+      createdAt: now.getTime(),
+    });
+    const orderId = Number(rows[0]!.id);
     // Each line's profiles: reserved from inventory now, planned at the SM-DP+, or minted by
     // the simulator later; a package production has no source for is refused (200011).
     for (const [index, item] of items.entries()) {
@@ -86,6 +81,39 @@ async function placeNewOrder(ctx: Verb<unknown>['ctx'], input: PlaceOrderInput, 
   });
   ctx.wakeJobs?.();
   return { orderNo, transactionId: input.transactionId };
+}
+
+type NewOrderValues = {
+  orderNo: string;
+  merchantId: number;
+  transactionId: string;
+  requestHash: string;
+  items: string;
+  amount: number;
+  esimCount: number;
+  createdAt: number;
+};
+
+/** The accepted order's row, compiled once per runtime (`ctx.services.orderInsert`): every order writes one. */
+export function prepareOrderInsert(db: Db): PreparedStatement<NewOrderValues, { id: number }> {
+  return new PreparedStatement((values) =>
+    db.kysely
+      .insertInto('orders')
+      .values({
+        order_no: values.orderNo,
+        merchant_id: values.merchantId,
+        transaction_id: values.transactionId,
+        request_hash: values.requestHash,
+        status: 'ALLOCATING',
+        items: values.items,
+        amount: values.amount,
+        esim_count: values.esimCount,
+        failure_reason: null,
+        created_at: values.createdAt,
+        completed_at: null,
+      })
+      .returning('id'),
+  );
 }
 
 /** Order lines with each package named by its code, so a retry naming it by slug matches. */
