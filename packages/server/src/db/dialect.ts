@@ -15,6 +15,13 @@ export interface Dialect {
    * (`FOR UPDATE SKIP LOCKED`); SQLite has one writer at a time and needs no lock.
    */
   skipLocked: boolean;
+  /**
+   * PostgreSQL is a server: every statement is a round trip, and it can write inside WITH, so
+   * work that goes together is worth one statement. SQLite runs in the process: it has no
+   * round trip to save, cannot write inside WITH, and plans some combined reads more slowly
+   * than the separate ones (docs/benchmarks.md).
+   */
+  combinesStatements: boolean;
   /** True when an error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
 }
@@ -24,6 +31,7 @@ export const sqliteDialect: Dialect = {
   addIdColumn: (table) => table.addColumn('id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement()),
   bigint: 'integer',
   skipLocked: false,
+  combinesStatements: false,
   isUniqueViolation: (error) => /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(String((error as { code?: unknown })?.code)),
 };
 
@@ -32,6 +40,7 @@ export const postgresDialect: Dialect = {
   addIdColumn: (table) => table.addColumn('id', 'bigserial', (c: ColumnDefinitionBuilder) => c.primaryKey()),
   bigint: 'bigint',
   skipLocked: true,
+  combinesStatements: true,
   isUniqueViolation: (error) => (error as { code?: unknown })?.code === '23505',
 };
 

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Compilable } from 'kysely';
 import type { LedgerKind } from '../db/schema.js';
 import type { Db } from '../db/connect.js';
 import { PreparedStatement } from '../db/prepared.js';
@@ -16,33 +16,41 @@ export interface LedgerEntryInput {
   now: Date;
 }
 
-type EntryValues = {
-  merchant_id: number;
+type PostingValues = {
+  merchantId: number;
   amount: number;
   kind: LedgerKind;
   reference: string | null;
   note: string | null;
-  created_at: number;
+  at: number;
 };
 
 /**
  * The ledger's writes, compiled once per runtime (`ctx.services.ledger`): every order, refund,
  * top-up and deposit runs them, and building them anew each time cost more than running them
- * (docs/benchmarks.md).
+ * (docs/benchmarks.md). On PostgreSQL the entry and the balance are one statement (one round
+ * trip); on SQLite, two.
  */
 export class Ledger {
-  private readonly insertEntry: PreparedStatement<EntryValues>;
-  private readonly moveBalance: PreparedStatement<{ amount: number; at: number; merchantId: number }, { balance: number }>;
+  /** SQLite: the entry, written before the balance moves. */
+  private readonly insertEntry: PreparedStatement<PostingValues> | undefined;
+  /** Moves the balance (on PostgreSQL, writing the entry too); no row when it would go below zero. */
+  private readonly moveBalance: PreparedStatement<PostingValues, { balance: number }>;
 
   constructor(db: Db) {
+    if (db.dialect.combinesStatements) {
+      this.insertEntry = undefined;
+      this.moveBalance = new PreparedStatement((values) => entryWithBalance(db, values));
+      return;
+    }
     this.insertEntry = new PreparedStatement((values) =>
       db.kysely.insertInto('ledger_entries').values({
-        merchant_id: values.merchant_id,
+        merchant_id: values.merchantId,
         amount: values.amount,
         kind: values.kind,
         reference: values.reference,
         note: values.note,
-        created_at: values.created_at,
+        created_at: values.at,
       }),
     );
     this.moveBalance = new PreparedStatement((values) =>
@@ -67,22 +75,42 @@ export class Ledger {
   }
 
   private async append(tx: Executor, entry: LedgerEntryInput): Promise<number> {
-    const at = entry.now.getTime();
-    // The entry first, the balance last: on PostgreSQL the UPDATE locks the merchant's row until
-    // commit, and every debit of the merchant waits on that lock, so it is taken as late as can be.
-    await this.insertEntry.run(tx, {
-      merchant_id: entry.merchantId,
+    const values = {
+      merchantId: entry.merchantId,
       amount: entry.amount,
       kind: entry.kind,
       reference: entry.reference ?? null,
       note: entry.note ?? null,
-      created_at: at,
-    });
-    const { rows } = await this.moveBalance.run(tx, { amount: entry.amount, at, merchantId: entry.merchantId });
+      at: entry.now.getTime(),
+    };
+    // The entry first, the balance last: on PostgreSQL the UPDATE locks the merchant's row until
+    // commit, and every debit of the merchant waits on that lock, so it is taken as late as can be.
+    if (this.insertEntry) await this.insertEntry.run(tx, values);
+    const { rows } = await this.moveBalance.run(tx, values);
     // Throwing rolls the entry back with the transaction it was written in.
     if (!rows[0]) throw await insufficientBalance(tx, entry);
     return Number(rows[0].balance);
   }
+}
+
+/**
+ * PostgreSQL: the balance moves and the entry is written by one statement. When the balance
+ * would go below zero the UPDATE moves nothing, so the INSERT, selecting from it, writes
+ * nothing and nothing is returned. The casts type the parameters, which a SELECT list leaves as text.
+ */
+function entryWithBalance(db: Db, values: PostingValues): Compilable<{ balance: number }> {
+  const query = sql<{ balance: number }>`
+    with moved as (
+      update merchants set balance = balance + ${values.amount}, balance_updated_at = ${values.at}
+      where id = ${values.merchantId} and balance + ${values.amount} >= 0
+      returning balance
+    )
+    insert into ledger_entries (merchant_id, amount, kind, reference, note, created_at)
+    select cast(${values.merchantId} as bigint), cast(${values.amount} as bigint), cast(${values.kind} as text),
+      cast(${values.reference} as text), cast(${values.note} as text), cast(${values.at} as bigint)
+    from moved
+    returning (select balance from moved) as balance`;
+  return { compile: () => query.compile(db.kysely) };
 }
 
 const DEBIT_NAMES: Partial<Record<LedgerKind, string>> = { order: 'the order', topup: 'the top-up' };

@@ -75,7 +75,7 @@ async function findOrderablePackage(db: Db, reference: string): Promise<Orderabl
       .where('type', '=', 'BASE')
       .where(column, '=', reference);
   const row =
-    db.dialect.name === 'postgres'
+    db.dialect.combinesStatements
       ? await half('code', 0).unionAll(half('slug', 1)).orderBy('preference').limit(1).executeTakeFirst()
       : ((await half('code', 0).executeTakeFirst()) ?? (await half('slug', 1).executeTakeFirst()));
   if (!row) return undefined;
