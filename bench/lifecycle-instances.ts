@@ -50,6 +50,8 @@ export interface InstanceOptions {
   pinning: Pinning;
   databaseUrl: string;
   mode: string;
+  /** Profiles the first instance imports for the benchmark's plan: production mode has no simulated SM-DP+. */
+  inventory: number;
 }
 
 export async function startInstances(options: InstanceOptions): Promise<Instances> {
@@ -76,7 +78,7 @@ export async function startInstances(options: InstanceOptions): Promise<Instance
     for (let index = 0; index < options.count; index++) {
       const child = startChild('lifecycle-server.js', {
         cpu: cpuOf(options.pinning, index),
-        env: { ...env, ...profileFileOf(index), ...(index > 0 ? { BENCH_MERCHANT: 'existing' } : {}) },
+        env: { ...env, ...profileFileOf(index), ...(index > 0 ? { BENCH_MERCHANT: 'existing' } : { BENCH_INVENTORY: String(options.inventory) }) },
       });
       children.push(child);
       const ready = await child.first<{ url: string; accessCode?: string }>('ready');

@@ -2,6 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Instances } from './lifecycle-instances.js';
 
+/** The plan every benchmark order names (a slug of the seeded catalogue). */
+export const BENCH_PACKAGE = 'JP_1_7';
+
 // The measurements of bench/lifecycle.ts: a webhook receiver in the client process, the
 // partner calls spread over the instances, allocation and webhook timings.
 
@@ -104,7 +107,7 @@ export async function measureAllocation(instances: Instances, receiver: Receiver
   const started = performance.now();
   await spread(connections, orders, async (connection, i) => {
     const t = performance.now();
-    const obj = await post(instances, connection, '/api/v1/open/esim/order', { transactionId: `b${batch}-${i}`, packageInfoList: [{ packageCode: 'JP_1_7', count: batch }] });
+    const obj = await post(instances, connection, '/api/v1/open/esim/order', { transactionId: `b${batch}-${i}`, packageInfoList: [{ packageCode: BENCH_PACKAGE, count: batch }] });
     latencies.push(performance.now() - t);
     sent.add(obj.orderNo);
     orderNos.push(obj.orderNo);

@@ -41,14 +41,14 @@ if (pinOption && !isPinning(pinOption)) throw new Error('--pin: core0, split or 
 const pinning: Pinning = isPinning(pinOption) ? pinOption : !sweep && instanceCount === 1 ? 'core0' : 'none';
 
 /** N instances on a fresh database with the receiver's webhook saved; `run` measures, then everything is stopped and dropped. */
-async function withInstances<T>(count: number, run: (instances: Instances, receiver: Receiver) => Promise<T>): Promise<T> {
+async function withInstances<T>(count: number, profiles: number, run: (instances: Instances, receiver: Receiver) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'esimkit-bench-'));
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const databaseUrl = database === 'postgres' ? `postgres://postgres@127.0.0.1:5432/test?schema=${schema}` : join(dir, 'bench.db');
   const receiver = await startReceiver();
   let instances: Instances | undefined;
   try {
-    instances = await startInstances({ count, pinning, databaseUrl, mode });
+    instances = await startInstances({ count, pinning, databaseUrl, mode, inventory: mode === 'production' ? profiles : 0 });
     // Before any load: no instance has cached the merchant without its webhook.
     await post(instances, 0, '/api/v1/open/webhook/save', { webhook: receiver.hook });
     return await run(instances, receiver);
@@ -72,13 +72,15 @@ function printTable(table: string[][]) {
 
 /** The default run: allocation for orders of 1 and 30 eSIMs, then webhooks after cancelling the batch-30 eSIMs. */
 async function lifecycle() {
-  await withInstances(instanceCount, async (instances, receiver) => {
+  const runs = [
+    [1, singleOrders],
+    [30, Math.max(20, Math.round(singleOrders / 6))],
+  ] as const;
+  const profiles = runs.reduce((n, [batch, orders]) => n + batch * orders, 0);
+  await withInstances(instanceCount, profiles, async (instances, receiver) => {
     const rows: string[][] = [];
     let orderNos: string[] = [];
-    for (const [batch, orders] of [
-      [1, singleOrders],
-      [30, Math.max(20, Math.round(singleOrders / 6))],
-    ] as const) {
+    for (const [batch, orders] of runs) {
       const result = await measureAllocation(instances, receiver, { batch, orders, connections });
       if (batch === 30) orderNos = result.orderNos;
       rows.push([`allocation, ${batch} eSIM${batch > 1 ? 's' : ''}/order`, String(orders), result.esimsPerSecond.toFixed(0), result.p50.toFixed(1), result.p99.toFixed(1)]);
@@ -107,7 +109,7 @@ async function lifecycle() {
 async function instanceSweep(counts: number[]) {
   const rows: string[][] = [];
   for (const count of counts) {
-    const result = await withInstances(count, (instances, receiver) => measureAllocation(instances, receiver, { batch: 1, orders: singleOrders, connections }));
+    const result = await withInstances(count, singleOrders, (instances, receiver) => measureAllocation(instances, receiver, { batch: 1, orders: singleOrders, connections }));
     rows.push([String(count), result.ordersPerSecond.toFixed(0), result.p50.toFixed(1), result.p99.toFixed(1)]);
   }
   console.log(`\nesimkit lifecycle benchmark, instance sweep: ${database}, ${mode} mode, ${connections} connections, ${singleOrders} orders of 1 eSIM per row`);

@@ -27,7 +27,7 @@ export { ApiError } from './domain/errors.js';
 export { invalidBlocklistEntries } from './domain/merchants/blocklist.js';
 export type { ServiceContext } from './domain/context.js';
 export { systemClock, type Clock } from './lib/clock.js';
-export { readInventoryFile, importInventory, inventoryLevels } from './domain/inventory/import.js';
+export { readInventoryFile, importInventory, inventoryLevels, type InventoryRow } from './domain/inventory/import.js';
 export { setProfileSource, listProfileSources, packagesWithoutSource, type PackageProfileSource } from './domain/catalog/profile-sources.js';
 export type { ProfileSourceKind } from './db/schema.js';
 export { installProfile, changeProfileOnDevice, consumeData } from './domain/sandbox/device.js';
