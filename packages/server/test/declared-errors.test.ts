@@ -32,7 +32,7 @@ const NOT_REACHABLE: Array<{ code: ErrorCode; at: string; routes: string[] | 'al
     code: '200007',
     at: 'domain/ledger.ts',
     routes: ['esim.cancel', 'sandbox.funds.deposit', 'sandbox.reset'],
-    // postLedgerEntry refuses only a debit past zero. Cancel posts a refund and deposit a
+    // The ledger (Ledger.post) refuses only a debit past zero. Cancel posts a refund and deposit a
     // credit, never a debit. Reset posts (target - balance read in its transaction), which
     // leaves target >= 0; only an order committing between that read and the update could
     // make it negative (a race in reset, reported; not a code reset should document).
