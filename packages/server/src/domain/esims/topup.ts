@@ -8,6 +8,7 @@ import { requestHash } from '../request-hash.js';
 import { DAY_MS } from './activation.js';
 import { findOwnedEsim, requireEsimRef } from './find.js';
 import { lockEsim } from './lock.js';
+import { postLedgerEntry } from '../ledger.js';
 
 export interface TopupInput {
   esimTranNo?: string | undefined;
@@ -97,7 +98,7 @@ export async function topUpEsim({ ctx, input }: Verb<TopupInput>): Promise<Topup
         .insertInto('esim_packages')
         .values({ esim_id: current.id, package_code: topup.code, kind: 'TOPUP', volume: addedVolume, duration: addedDays, price, tran_no: topUpEsimTranNo!, created_at: now.getTime() })
         .execute();
-      await ctx.services.ledger.post(tx, { merchantId: ctx.merchant.id, amount: -price, kind: 'topup', reference: topUpEsimTranNo!, now });
+      await postLedgerEntry(ctx, tx, { merchantId: ctx.merchant.id, amount: -price, kind: 'topup', reference: topUpEsimTranNo!, now });
       const result: TopupResult = {
         transactionId: input.transactionId,
         iccid: current.iccid,

@@ -4,6 +4,7 @@ import type { ServiceContext, Verb } from '../context.js';
 import { ApiError } from '../errors.js';
 import { invalidBlocklistEntries } from './blocklist.js';
 import { sealCredentials } from './secrets.js';
+import { postLedgerEntry } from '../ledger.js';
 
 export interface CreateMerchantInput {
   name: string;
@@ -72,7 +73,7 @@ export async function createMerchant({ ctx, input }: Verb<CreateMerchantInput, S
       .executeTakeFirstOrThrow();
     const id = Number(row.id);
     if (input.balance) {
-      await ctx.services.ledger.post(tx, { merchantId: id, amount: input.balance, kind: 'deposit', note: 'opening balance', now });
+      await postLedgerEntry(ctx, tx, { merchantId: id, amount: input.balance, kind: 'deposit', note: 'opening balance', now });
     }
     return { id, name, accessCode, secretKey, signaturePolicy, rateLimit, rateBurst, balance: input.balance ?? 0 };
   });

@@ -10,6 +10,7 @@ import { releaseEs2Profiles, type Es2ProfileRow } from './es2-allocation.js';
 import { esimRows, type AllocationPlan } from './esim-rows.js';
 import { abandonEs2Profiles } from './es2-cancellation.js';
 import type { OrderItem } from './items.js';
+import { postLedgerEntry } from '../ledger.js';
 
 /**
  * The allocation job: turns an accepted order into eSIMs with profiles (GOT_RESOURCE,
@@ -178,7 +179,7 @@ export async function failOrder(ctx: ServiceContext, order: Selectable<OrdersTab
       .where('status', '=', 'ALLOCATING')
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) return;
-    await ctx.services.ledger.post(tx, { merchantId: order.merchant_id, amount: order.amount, kind: 'refund', reference: order.order_no, note: reason, now });
+    await postLedgerEntry(ctx, tx, { merchantId: order.merchant_id, amount: order.amount, kind: 'refund', reference: order.order_no, note: reason, now });
     await tx.updateTable('profiles').set({ order_id: null }).where('order_id', '=', order.id).where('esim_id', 'is', null).execute();
     await abandonEs2Profiles(tx, order.id);
   });

@@ -12,6 +12,7 @@ import { requestHash } from '../request-hash.js';
 import { planEs2Profiles } from './es2-allocation.js';
 import { priceOrder, type PackageInfoInput } from './items.js';
 import type { PackageLookup } from './orderable-packages.js';
+import { postLedgerEntry } from '../ledger.js';
 
 export interface PlaceOrderInput {
   transactionId: string;
@@ -77,7 +78,7 @@ async function placeNewOrder(ctx: Verb<unknown>['ctx'], input: PlaceOrderInput, 
     }
     await enqueueJob(tx, { kind: 'allocate-order', payload: { orderId }, delayMs: delay, merchantId: ctx.merchant.id });
     // The debit last: it locks the merchant's balance row until commit (ledger.ts).
-    await ctx.services.ledger.post(tx, { merchantId: ctx.merchant.id, amount: -total, kind: 'order', reference: orderNo, now });
+    await postLedgerEntry(ctx, tx, { merchantId: ctx.merchant.id, amount: -total, kind: 'order', reference: orderNo, now });
   });
   ctx.wakeJobs?.();
   return { orderNo, transactionId: input.transactionId };

@@ -5,6 +5,7 @@ import type { MerchantContext } from '../context.js';
 import { giveBackEs2ProfilesOfMerchant } from '../orders/es2-cancellation.js';
 import { sandboxOf } from './clock.js';
 import { resetMerchantClock } from './clock-state.js';
+import { postLedgerEntry } from '../ledger.js';
 
 /**
  * Empties the merchant's sandbox in one transaction: orders, eSIMs and all that hangs off
@@ -49,7 +50,7 @@ export async function resetSandbox({ ctx, input }: { ctx: MerchantContext; input
     const balance =
       target === current.balance
         ? current.balance
-        : await ctx.services.ledger.post(tx, { merchantId, amount: target - current.balance, kind: 'adjustment', note: 'sandbox reset', now });
+        : await postLedgerEntry(ctx, tx, { merchantId, amount: target - current.balance, kind: 'adjustment', note: 'sandbox reset', now });
     return { balance, removedEsims: esimIds.length };
   });
   ctx.merchantChanged();
