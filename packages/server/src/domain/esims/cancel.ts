@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { Verb } from '../context.js';
+import { postLedgerEntry } from '../ledger.js';
 import { cancelEs2ProfileOfEsim } from '../orders/es2-cancellation.js';
 import { changeEsimStatus } from './change-status.js';
 import { requireEsimRef, type EsimRefInput } from './find.js';
-import { postLedgerEntry } from '../ledger.js';
 
 /**
  * esim/cancel: only a new eSIM not yet downloaded. Everything paid for it goes back to the

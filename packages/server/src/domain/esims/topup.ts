@@ -3,12 +3,12 @@ import type { Executor } from '../../db/transaction.js';
 import type { Verb } from '../context.js';
 import { ApiError } from '../errors.js';
 import { newEsimTranNos } from '../identifiers.js';
+import { postLedgerEntry } from '../ledger.js';
 import { applyEsimEvents } from '../lifecycle/apply.js';
 import { requestHash } from '../request-hash.js';
 import { DAY_MS } from './activation.js';
 import { findOwnedEsim, requireEsimRef } from './find.js';
 import { lockEsim } from './lock.js';
-import { postLedgerEntry } from '../ledger.js';
 
 export interface TopupInput {
   esimTranNo?: string | undefined;

@@ -2,9 +2,9 @@ import type { SignaturePolicy } from '../../db/schema.js';
 import { randomHex } from '../../lib/random.js';
 import type { ServiceContext, Verb } from '../context.js';
 import { ApiError } from '../errors.js';
+import { postLedgerEntry } from '../ledger.js';
 import { invalidBlocklistEntries } from './blocklist.js';
 import { sealCredentials } from './secrets.js';
-import { postLedgerEntry } from '../ledger.js';
 
 export interface CreateMerchantInput {
   name: string;

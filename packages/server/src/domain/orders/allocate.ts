@@ -3,6 +3,7 @@ import type { OrdersTable } from '../../db/schema.js';
 import type { Es2Smdp, ProfileSource } from '../ports.js';
 import type { ServiceContext } from '../context.js';
 import { newEsimTranNos } from '../identifiers.js';
+import { postLedgerEntry } from '../ledger.js';
 import { recordAllocation } from '../lifecycle/allocation.js';
 import type { FinishAllIn, RunningJob } from '../../jobs/runner.js';
 import { emitWebhooks } from '../webhooks/emit.js';
@@ -10,7 +11,6 @@ import { releaseEs2Profiles, type Es2ProfileRow } from './es2-allocation.js';
 import { esimRows, type AllocationPlan } from './esim-rows.js';
 import { abandonEs2Profiles } from './es2-cancellation.js';
 import type { OrderItem } from './items.js';
-import { postLedgerEntry } from '../ledger.js';
 
 /**
  * The allocation job: turns an accepted order into eSIMs with profiles (GOT_RESOURCE,

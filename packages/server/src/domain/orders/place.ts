@@ -8,11 +8,11 @@ import { ApiError } from '../errors.js';
 import { newOrderNo } from '../identifiers.js';
 import { resolveProfileSource } from '../catalog/profile-sources.js';
 import { reserveProfiles } from '../inventory/reserve.js';
+import { postLedgerEntry } from '../ledger.js';
 import { requestHash } from '../request-hash.js';
 import { planEs2Profiles } from './es2-allocation.js';
 import { priceOrder, type PackageInfoInput } from './items.js';
 import type { PackageLookup } from './orderable-packages.js';
-import { postLedgerEntry } from '../ledger.js';
 
 export interface PlaceOrderInput {
   transactionId: string;

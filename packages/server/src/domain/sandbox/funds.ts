@@ -1,6 +1,6 @@
 import type { MerchantContext } from '../context.js';
-import { sandboxOf } from './clock.js';
 import { postLedgerEntry } from '../ledger.js';
+import { sandboxOf } from './clock.js';
 
 /** "Request funds for testing": credits test money through the ledger. */
 export async function depositTestFunds({ ctx, input }: { ctx: MerchantContext; input: { amount: number } }) {

@@ -2,10 +2,10 @@ import type { Transaction } from 'kysely';
 import type { Dialect } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
 import type { MerchantContext } from '../context.js';
+import { postLedgerEntry } from '../ledger.js';
 import { giveBackEs2ProfilesOfMerchant } from '../orders/es2-cancellation.js';
 import { sandboxOf } from './clock.js';
 import { resetMerchantClock } from './clock-state.js';
-import { postLedgerEntry } from '../ledger.js';
 
 /**
  * Empties the merchant's sandbox in one transaction: orders, eSIMs and all that hangs off
