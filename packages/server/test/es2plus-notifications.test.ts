@@ -220,7 +220,9 @@ describe('notification points through the lifecycle', () => {
     const sandboxEvents = await settle(viaSandbox.esimTranNo, 4);
     const order_ = (events: ReturnType<typeof eventsOf>) => [...events].sort((a, b) => `${a.notifyType}${a.smdpStatus}`.localeCompare(`${b.notifyType}${b.smdpStatus}`));
     expect(order_(es2Events)).toEqual(order_(sandboxEvents));
-    expect(es2Events.filter((e) => e.notifyType === 'SMDP_EVENT').map((e) => e.smdpStatus)).toEqual(['DOWNLOAD', 'INSTALLATION', 'ENABLED']);
+    // One delivery job per notification: they may overtake each other (docs/decisions.md,
+    // Webhooks); the eSIM's timeline below gives their order.
+    expect(es2Events.filter((e) => e.notifyType === 'SMDP_EVENT').map((e) => e.smdpStatus).sort()).toEqual(['DOWNLOAD', 'ENABLED', 'INSTALLATION']);
     expect(es2Events.filter((e) => e.notifyType === 'ESIM_STATUS').map((e) => e.esimStatus)).toEqual(['IN_USE']);
 
     const stored = await storedNotifications(viaEs2.iccid);
@@ -252,7 +254,8 @@ describe('notification points through the lifecycle', () => {
       expect(seen.at(-1)).toBe(expected);
     }
     const events = await settle(esim.esimTranNo, 7);
-    expect(events.filter((e) => e.notifyType === 'SMDP_EVENT').map((e) => e.smdpStatus)).toEqual(['DOWNLOAD', 'INSTALLATION', 'ENABLED', 'DISABLED', 'ENABLED', 'DELETED']);
+    // In any order (one delivery job per notification); `seen` above is the order they took.
+    expect(events.filter((e) => e.notifyType === 'SMDP_EVENT').map((e) => e.smdpStatus).sort()).toEqual(['DELETED', 'DISABLED', 'DOWNLOAD', 'ENABLED', 'ENABLED', 'INSTALLATION']);
   });
 
   it('a replayed call id is answered 204 again and changes nothing', async () => {
