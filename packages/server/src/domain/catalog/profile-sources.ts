@@ -1,7 +1,7 @@
 import type { ProfileSourceKind } from '../../db/schema.js';
 import type { ServiceContext, Verb } from '../context.js';
 import { ApiError } from '../errors.js';
-import { findBasePackage } from '../orders/items.js';
+import { findOrderablePackage } from '../orders/orderable-packages.js';
 import { newCatalogVersion } from './import.js';
 
 // Where each package's profiles come from (issue 13): imported inventory, a real SM-DP+ over
@@ -40,7 +40,7 @@ export async function setProfileSource({ ctx, input }: Verb<SetProfileSourceInpu
   if (input.source === 'simulator' && ctx.config.mode === 'production') {
     throw new ApiError('000107', 'the simulated SM-DP+ cannot be a profile source in production mode: its activation codes reach no real SM-DP+');
   }
-  const pkg = await findBasePackage(ctx.db.kysely, input.packageCode);
+  const pkg = await findOrderablePackage(ctx.db, input.packageCode);
   if (!pkg) throw new ApiError('310241', `The packageCode ${input.packageCode} does not exist.`);
   const profileType = input.source === 'es2plus' ? input.profileType! : null;
   await ctx.db.kysely.transaction().execute(async (tx) => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseCsv } from '../../lib/csv.js';
 import type { ServiceContext, Verb } from '../context.js';
 import { newCatalogVersion } from '../catalog/import.js';
-import { findBasePackage } from '../orders/items.js';
+import { findOrderablePackage } from '../orders/orderable-packages.js';
 
 export interface InventoryRow {
   packageCode: string;
@@ -52,7 +52,7 @@ export function parseInventoryCsv(text: string, defaultPackage?: string): Invent
 export async function importInventory({ ctx, input }: Verb<InventoryRow[], ServiceContext>): Promise<InventoryImportResult> {
   const codes = new Map<string, string>();
   for (const reference of new Set(input.map((r) => r.packageCode))) {
-    const pkg = await findBasePackage(ctx.db.kysely, reference);
+    const pkg = await findOrderablePackage(ctx.db, reference);
     if (!pkg) throw new Error(`package ${reference} does not exist`);
     codes.set(reference, pkg.code);
   }

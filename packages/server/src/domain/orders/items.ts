@@ -1,6 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { OrderablePackage, PackageLookup } from './orderable-packages.js';
-import type { Database, PackagesTable } from '../../db/schema.js';
+import type { PackagesTable } from '../../db/schema.js';
 import { ApiError } from '../errors.js';
 
 export type PackageRecord = Selectable<PackagesTable>;
@@ -27,15 +27,6 @@ export const MAX_ESIMS_PER_ORDER = 30;
 /** Daily plans (day passes) are sold per day: dataType 2-4. */
 export function isDayPass(pkg: PackageRecord): boolean {
   return pkg.data_type !== 1;
-}
-
-/**
- * A base plan by code, or by slug (the vendor lets packageCode carry a slug). Two indexed
- * look-ups: SQLite plans `code = ? OR slug = ?` as a scan.
- */
-export async function findBasePackage(db: Kysely<Database>, reference: string): Promise<PackageRecord | undefined> {
-  const byCode = await db.selectFrom('packages').selectAll().where('code', '=', reference).where('type', '=', 'BASE').executeTakeFirst();
-  return byCode ?? db.selectFrom('packages').selectAll().where('type', '=', 'BASE').where('slug', '=', reference).executeTakeFirst();
 }
 
 /**

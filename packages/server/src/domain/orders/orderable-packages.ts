@@ -57,13 +57,14 @@ export class OrderablePackageCache {
 }
 
 /**
- * A base plan by code or slug, and whether it has inventory. PostgreSQL answers both halves
- * in one statement (a UNION ALL, each half on its index; a code wins over a slug, as in
- * findBasePackage): one round trip instead of two. SQLite has no round trip to save, and it
+ * A base plan by code or slug (the vendor lets packageCode carry a slug; a code wins), and
+ * whether it has inventory: read fresh, for orders through the cache above and for the
+ * catalogue and inventory commands directly. PostgreSQL answers both halves in one statement
+ * (a UNION ALL, each half on its index): one round trip instead of two. SQLite has no round trip to save, and it
  * runs that UNION ALL ordered by preference four times as slowly as the code look-up and then
  * the slug one (75-88 µs against 19-22 µs; docs/benchmarks.md).
  */
-async function findOrderablePackage(db: Db, reference: string): Promise<OrderablePackage | undefined> {
+export async function findOrderablePackage(db: Db, reference: string): Promise<OrderablePackage | undefined> {
   const half = (column: 'code' | 'slug', preference: number) =>
     db.kysely
       .selectFrom('packages')
