@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import pg from 'pg';
 import { dialectOf, type Dialect } from './dialect.js';
+import { clientNamingStatements, StatementNames } from './postgres-named-statements.js';
 import { OwnSchemaPostgresDialect } from './schema-introspector.js';
 import { ImmediateTransactionsDialect } from './sqlite-dialect.js';
 import { asDatabaseError, isPostgresUrl, noDatabaseError, sqlitePath } from './errors.js';
@@ -61,12 +62,18 @@ export function connect(url: string, options: ConnectOptions = {}): Db {
 function connectPostgres(url: string, poolSize: number): Db {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema') ?? undefined;
+  // `?prepare=false` for a pooler that cannot keep a session's prepared statements
+  // (PgBouncer in transaction mode before 1.21): every statement then runs unnamed.
+  const prepare = parsed.searchParams.get('prepare') ?? 'true';
   parsed.searchParams.delete('schema');
+  parsed.searchParams.delete('prepare');
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  if (prepare !== 'true' && prepare !== 'false') throw new Error(`invalid prepare setting (true or false): ${prepare}`);
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: poolSize,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    ...(prepare === 'true' ? { Client: clientNamingStatements(new StatementNames()) } : {}),
   });
   const kysely = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }, schema ?? 'public') });
   return { kysely, dialect: dialectOf('postgres'), schema, close: () => kysely.destroy() };
