@@ -5,7 +5,7 @@ import { defaultPublicUrl, type Config } from './config.js';
 import { connect, type Db } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { Sequences } from './db/sequences.js';
-import { prepareBalanceQuery } from './domain/balance/query.js';
+import { BalanceReads } from './domain/balance/query.js';
 import { PackageListCache } from './domain/catalog/package-list-cache.js';
 import { OrderablePackageCache } from './domain/orders/orderable-packages.js';
 import { Ledger } from './domain/ledger.js';
@@ -102,7 +102,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     orderablePackages: new OrderablePackageCache(db),
     orderInsert: prepareOrderInsert(db),
     ledger: new Ledger(db),
-    balanceQuery: prepareBalanceQuery(db),
+    balanceReads: new BalanceReads(db),
     requestLog: new RequestLogRecorder(db, { onError: (error) => logger?.error({ err: error }, 'writing the request log failed') }),
   });
   // PORT=0 takes any free port, known only once the server listens, and the URLs handed

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, depositFunds, ledgerSum, type CreatedMerchant, type ServiceContext } from '../src/index.js';
+import { ApiError, depositFunds, ledgerSum, type CreatedMerchant, type Db, type ServiceContext } from '../src/index.js';
+import { BalanceReads } from '../src/domain/balance/query.js';
 import { call, paths, startTestServer, type TestServer } from './support/harness.js';
 
 // balance/query (field-notes §5: obj {balance, lastUpdateTime}): the balance is the ledger's,
@@ -160,5 +161,63 @@ describe('ledger', () => {
       expect(balance).toBeLessThanOrEqual(200_000);
     }
     expect((await balanceOf(merchant)).balance).toBe(200_000);
+  });
+});
+
+describe('reads shared by a merchant\'s concurrent queries (BalanceReads)', () => {
+  /** A BalanceReads on the server's database that counts the statements it runs. */
+  function countedReads(): { reads: BalanceReads; statements: () => number } {
+    let statements = 0;
+    const kysely = new Proxy(ctx.db.kysely, {
+      get(target, property) {
+        const value = Reflect.get(target, property);
+        if (property === 'executeQuery') return (...args: Parameters<typeof target.executeQuery>) => (statements++, target.executeQuery(...args));
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    return { reads: new BalanceReads({ ...ctx.db, kysely } as Db), statements: () => statements };
+  }
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('answers the queries of one turn with one statement per merchant, each its own balance', async () => {
+    const a = await server.merchant({ balance: 111 });
+    const b = await server.merchant({ balance: 222 });
+    const { reads, statements } = countedReads();
+    const answers = await Promise.all([...Array.from({ length: 10 }, () => reads.read(a.id)), ...Array.from({ length: 10 }, () => reads.read(b.id))]);
+    expect(answers.map((row) => Number(row.balance))).toEqual([...Array(10).fill(111), ...Array(10).fill(222)]);
+    expect(statements()).toBe(2);
+  });
+
+  it('never answers a query with a read that began before it: a deposit committed before the query is seen', async () => {
+    const merchant = await server.merchant({ balance: 1_000 });
+    const { reads, statements } = countedReads();
+    const before = reads.read(merchant.id);
+    await nextTurn(); // the first read has started
+    await deposit(merchant, 500);
+    const after = reads.read(merchant.id);
+    expect(Number((await after).balance)).toBe(1_500);
+    expect([1_000, 1_500]).toContain(Number((await before).balance));
+    expect(statements()).toBe(2);
+    // A deposit committed before the read was asked for, with no read running, is seen too.
+    await deposit(merchant, 1);
+    expect(Number((await reads.read(merchant.id)).balance)).toBe(1_501);
+  });
+
+  it('refuses the waiters of a merchant that does not exist, and reads the next query afresh', async () => {
+    const { reads } = countedReads();
+    const missing = await Promise.allSettled([reads.read(987_654_321), reads.read(987_654_321)]);
+    expect(missing.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(String((missing[0] as PromiseRejectedResult).reason)).toContain('merchant 987654321 disappeared');
+    const merchant = await server.merchant({ balance: 42 });
+    expect(Number((await reads.read(merchant.id)).balance)).toBe(42);
+  });
+
+  it('serves 40 concurrent signed queries, each with the balance committed before it was sent', async () => {
+    const merchant = await server.merchant({ balance: 0 });
+    for (const total of [7_000, 14_000]) {
+      await deposit(merchant, 7_000);
+      const seen = await Promise.all(Array.from({ length: 40 }, () => balanceOf(merchant)));
+      expect(seen.map((obj) => obj.balance)).toEqual(Array(40).fill(total));
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { PreparedStatement } from '../db/prepared.js';
+import type { BalanceReads } from './balance/query.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connect.js';
 import type { Sequences } from '../db/sequences.js';
@@ -67,8 +67,8 @@ export interface Services {
   readonly orderInsert: ReturnType<typeof prepareOrderInsert>;
   /** The ledger's writes, compiled once (domain/ledger.ts). */
   readonly ledger: Ledger;
-  /** balance/query's statement, compiled once (domain/balance/query.ts). */
-  readonly balanceQuery: PreparedStatement<{ merchantId: number }, MerchantBalance>;
+  /** balance/query's reads, shared by a merchant's concurrent queries (domain/balance/query.ts). */
+  readonly balanceReads: BalanceReads;
   /** Each merchant's recent API requests, written in batches (console request log). */
   readonly requestLog: RequestLogRecorder;
 }
