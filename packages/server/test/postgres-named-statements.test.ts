@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StatementNames } from '../src/db/postgres-named-statements.js';
+import { clientNamingStatements, StatementNames } from '../src/db/postgres-named-statements.js';
 import { connect, type Db } from '../src/index.js';
 import { POSTGRES_URL, TEST_DATABASE } from './support/harness.js';
 
@@ -10,29 +10,15 @@ import { POSTGRES_URL, TEST_DATABASE } from './support/harness.js';
 // connection (db/postgres-named-statements.ts); `?prepare=false` turns that off.
 
 describe('StatementNames', () => {
-  it('names a text when it repeats, keeps the name, and stops naming new texts at its capacity', () => {
-    const names = new StatementNames(2);
-    expect(names.nameFor('select $1')).toBeUndefined();
-    const first = names.nameFor('select $1');
-    expect(first).toMatch(/^esimkit_\d+$/);
-    expect(names.nameFor('select $1')).toBe(first);
-    names.nameFor('select $2');
-    const second = names.nameFor('select $2');
-    expect(second).not.toBe(first);
-    names.nameFor('select $3');
-    expect(names.nameFor('select $3')).toBeUndefined();
-    expect(names.nameFor('select $1')).toBe(first);
-  });
-
-  it('names a forgotten text anew, never with a name it gave before', () => {
+  it('says a text has repeated from its second run on, and gives a new name each time it is asked', () => {
     const names = new StatementNames();
-    names.nameFor('select $1');
-    const first = names.nameFor('select $1');
-    names.forget('select $1');
-    expect(names.nameFor('select $1')).toBeUndefined();
-    const renamed = names.nameFor('select $1');
-    expect(renamed).toMatch(/^esimkit_\d+$/);
-    expect(renamed).not.toBe(first);
+    expect(names.hasRepeated('select $1')).toBe(false);
+    expect(names.hasRepeated('select $1')).toBe(true);
+    expect(names.hasRepeated('select $1')).toBe(true);
+    expect(names.hasRepeated('select $2')).toBe(false);
+    const given = new Set(Array.from({ length: 50 }, () => names.newName()));
+    expect(given.size).toBe(50);
+    for (const name of given) expect(name).toMatch(/^esimkit_\d+$/);
   });
 });
 
@@ -92,6 +78,32 @@ describe.runIf(TEST_DATABASE === 'postgres')('named statements on PostgreSQL', (
     await insert(13);
     const { rows } = await admin.query(`select id from ${schema}.things where id >= 10 order by id`);
     expect(rows.map((r) => r.id)).toEqual([10, 11, 13]);
+  });
+
+  it('keeps at most its capacity of statements per connection, deallocating the least recently used', async () => {
+    // kysely's form of query (text, values; no callback) on one connection.
+    const NamingClient = clientNamingStatements(new StatementNames(2));
+    const client = new NamingClient({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` });
+    await client.connect();
+    try {
+      const label = async (column: string, id: number) => (await client.query(`select ${column} from things where id = $1`, [id])).rows[0];
+      const onServer = async () => (await client.query('select statement from pg_prepared_statements where $1 = 1', [1])).rows.map((r) => r.statement as string).filter((text) => !text.includes('pg_prepared_statements'));
+      for (const round of [1, 2]) {
+        expect(await label('label', round)).toEqual({ label: round === 1 ? 'one' : 'two' });
+        expect(await label('id', round)).toEqual({ id: round });
+      }
+      // Two named (label, id); a third text evicts the least recently used (label).
+      await label('label || id', 1);
+      expect(await label('label || id', 2)).toEqual({ '?column?': 'two2' });
+      const texts = await onServer();
+      expect(texts).toHaveLength(2);
+      expect(texts.some((text) => text.startsWith('select label from'))).toBe(false);
+      // The evicted text is prepared again, under a new name, and still answers.
+      expect(await label('label', 1)).toEqual({ label: 'one' });
+      expect((await onServer()).some((text) => text.startsWith('select label from'))).toBe(true);
+    } finally {
+      await client.end();
+    }
   });
 
   it('parses a statement again when its table changed under it (another instance migrating)', async () => {

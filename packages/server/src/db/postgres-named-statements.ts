@@ -2,68 +2,99 @@ import pg from 'pg';
 import { LruCache } from '../lib/lru.js';
 
 /**
- * Which SQL texts run as named (server-side prepared) statements on one pool's connections.
- *
  * Kysely sends every query unnamed, so PostgreSQL parses, analyses and plans it on every run;
  * for esimkit's short OLTP statements that is most of the backend's work (docs/benchmarks.md).
- * A text seen a second time gets a name, and each connection then parses it once and runs it
- * by name. Names are never taken back (no DEALLOCATE): at most `capacity` texts are named per
- * pool, the first ones to repeat, which on a running server are the hot statements; texts
- * beyond that run unnamed as before. Only statements with values are named: those are the ones
- * pg sends with the extended protocol, and texts without values may hold several statements.
+ * Here a statement text that repeats runs as a named (server-side prepared) statement: each
+ * connection parses it once and then runs it by name.
+ *
+ * Each connection keeps at most `perConnection` of them, the most recently used; the least
+ * recently used is deallocated when another is needed. Texts that come in many variants
+ * (multi-row inserts, `in (...)` lists of every length) so take turns and never crowd out the
+ * hot statements, and a backend's memory stays bounded. Names are never reused: a statement
+ * prepared again gets a new one, so a deallocation that failed (in a failed transaction) only
+ * leaves one statement behind and can never clash.
  */
+/** Longer texts (many-row inserts) run unnamed: parsing is a small part of their work, and the texts this remembers stay small. */
+const MAX_NAMED_TEXT = 2_000;
+
 export class StatementNames {
-  private readonly names = new Map<string, string>();
-  /** Texts seen once and not named yet (bounded: one-off texts must not grow memory). */
+  /** Texts seen once (bounded): a text is named from its second run, so one-off texts are never prepared. */
   private readonly seenOnce = new LruCache<string, true>(1000);
-  /** Names are never reused, so a forgotten text's new name is parsed afresh everywhere. */
+  private readonly repeated = new LruCache<string, true>(2_000);
   private lastNumber = 0;
 
-  constructor(private readonly capacity = 256) {}
+  constructor(readonly perConnection = 128) {}
 
-  nameFor(text: string): string | undefined {
-    const name = this.names.get(text);
-    if (name !== undefined || this.names.size >= this.capacity) return name;
+  /** True from a text's second run on. */
+  hasRepeated(text: string): boolean {
+    if (this.repeated.get(text)) return true;
     if (this.seenOnce.get(text) === undefined) {
       this.seenOnce.set(text, true);
-      return undefined;
+      return false;
     }
     this.seenOnce.delete(text);
-    const assigned = `esimkit_${++this.lastNumber}`;
-    this.names.set(text, assigned);
-    return assigned;
+    this.repeated.set(text, true);
+    return true;
   }
 
-  /** The text's name no longer works (its plan went stale): it runs unnamed, and is named anew when it repeats. */
-  forget(text: string): void {
-    this.names.delete(text);
+  newName(): string {
+    return `esimkit_${++this.lastNumber}`;
   }
 }
 
 /**
  * A pg.Client class whose `query(text, values)` (the form kysely uses) runs repeated texts by
- * name. pg itself remembers, per connection, which names that connection has parsed.
+ * name. Only statements with values are named: those are the ones pg sends with the extended
+ * protocol, and texts without values may hold several statements.
  *
  * A table changed under a running server (another instance migrating it, in a rolling
  * upgrade) can make a prepared statement's result type stale: PostgreSQL then refuses it on
- * every run ("cached plan must not change result type", 0A000). The text is forgotten, so it
- * is parsed again under a new name; a statement that failed so outside a transaction changed
- * nothing and is run once more, while inside one the transaction has failed and its caller
- * sees the error (a retried request then succeeds).
+ * every run ("cached plan must not change result type", 0A000). The statement is then
+ * dropped, so the text is parsed again under a new name; one that failed so outside a
+ * transaction changed nothing and is run once more, while inside one the transaction has
+ * failed and its caller sees the error (a retried request then succeeds).
  */
 export function clientNamingStatements(names: StatementNames): typeof pg.Client {
   return class NamingClient extends pg.Client {
+    /** This connection's prepared statements, text to name, least recently used first. */
+    private readonly prepared = new Map<string, string>();
+
     // pg's query() has a dozen overloads; only the promise form (text, values) is named.
     override query(...args: any[]): any {
       const [text, values, callback] = args;
-      const name = typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined ? names.nameFor(text) : undefined;
-      if (name === undefined) return (super.query as (...a: any[]) => any)(...args);
+      const eligible = typeof text === 'string' && text.length <= MAX_NAMED_TEXT && Array.isArray(values) && values.length > 0 && callback === undefined;
+      if (!eligible || !names.hasRepeated(text)) return (super.query as (...a: any[]) => any)(...args);
+      const name = this.nameOnThisConnection(text);
       return super.query({ name, text, values }).catch((error: unknown) => {
         if (!isStalePlan(error)) throw error;
-        names.forget(text);
+        this.drop(text);
         if (this.getTransactionStatus() !== 'I') throw error;
         return super.query(text, values);
       });
+    }
+
+    private nameOnThisConnection(text: string): string {
+      let name = this.prepared.get(text);
+      if (name !== undefined) {
+        this.prepared.delete(text);
+      } else {
+        name = names.newName();
+        const [oldest] = this.prepared.keys();
+        if (oldest !== undefined && this.prepared.size >= names.perConnection) this.drop(oldest);
+      }
+      this.prepared.set(text, name);
+      return name;
+    }
+
+    /** Deallocates the text's statement (queued behind every query already sent, which may still use it). */
+    private drop(text: string): void {
+      const name = this.prepared.get(text);
+      if (name === undefined) return;
+      this.prepared.delete(text);
+      super.query(`deallocate ${name}`).then(
+        () => delete (this as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements[name],
+        () => {},
+      );
     }
   } as typeof pg.Client;
 }
