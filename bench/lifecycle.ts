@@ -11,12 +11,14 @@
 // go to them round robin. --sweep-instances runs only the single-eSIM allocation for each
 // count, on a fresh schema each, and prints one table. --pin: see lifecycle-instances.ts;
 // default core0 for one instance, none for several and for a sweep (the same for every row).
+// PostgreSQL: a throwaway schema in BENCH_POSTGRES_URL (default the local test database),
+// whose settings the server keeps (`BENCH_POSTGRES_URL=...?prepare=false`).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { describePinning, isPinning, startInstances, type Instances, type Pinning } from './lifecycle-instances.js';
+import { throwawayPostgresSchema } from './shared.js';
 import { esimsOf, measureAllocation, measureBacklog, measureWebhooks, post, startReceiver, type Receiver } from './lifecycle-measure.js';
 
 const args = process.argv.slice(2);
@@ -43,8 +45,8 @@ const pinning: Pinning = isPinning(pinOption) ? pinOption : !sweep && instanceCo
 /** N instances on a fresh database with the receiver's webhook saved; `run` measures, then everything is stopped and dropped. */
 async function withInstances<T>(count: number, profiles: number, run: (instances: Instances, receiver: Receiver) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'esimkit-bench-'));
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = database === 'postgres' ? `postgres://postgres@127.0.0.1:5432/test?schema=${schema}` : join(dir, 'bench.db');
+  const schema = database === 'postgres' ? throwawayPostgresSchema(`bench_${randomBytes(4).toString('hex')}`) : undefined;
+  const databaseUrl = schema ? schema.url : join(dir, 'bench.db');
   const receiver = await startReceiver();
   let instances: Instances | undefined;
   try {
@@ -55,12 +57,7 @@ async function withInstances<T>(count: number, profiles: number, run: (instances
   } finally {
     await instances?.stop();
     receiver.close();
-    if (database === 'postgres') {
-      const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
+    await schema?.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -5,10 +5,9 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { balanceQuery, computeSignature, packageList, type Endpoint } from '@esimkit/contract';
-import pg from 'pg';
 import { databaseBackends, processesCpuMs } from './db-cpu.js';
 import { ensurePrism, PRISM_DIR, startPrism, type PrismServer } from './prism.js';
-import { cpuShare, startChild, type Child, type CpuSample, type Credentials, type LoadRequest, type LoadResult } from './shared.js';
+import { cpuShare, startChild, throwawayPostgresSchema, type Child, type CpuSample, type Credentials, type LoadRequest, type LoadResult } from './shared.js';
 
 // `npm run bench:http` (also part of `npm run bench`): esimkit against a bare node:http
 // server doing the same unavoidable work (parse JSON, check the HMAC, answer a body of the
@@ -25,7 +24,8 @@ const USAGE = `usage: npm run bench:http -- [options]
   --warmup N        seconds of unmeasured load before each measurement (default 3)
   --connections N   concurrent connections (default 20)
   --database KIND   sqlite (default) or postgres (postgres://postgres@127.0.0.1:5432/test,
-                    in a throwaway schema; BENCH_POSTGRES_URL overrides the server URL)
+                    in a throwaway schema; BENCH_POSTGRES_URL overrides the server URL, and may
+                    carry settings: ...?prepare=false)
   --unsigned        also measure unsigned requests (RT-AccessCode only)
   --no-prism        leave out the peer row: Prism (@stoplight/prism-cli 5) mocking esimkit's
                     /openapi.json; it is not a dependency, and is installed on first use into
@@ -368,15 +368,9 @@ async function main() {
   let databaseUrl: string;
   let dropDatabase: () => Promise<void>;
   if (options.database === 'postgres') {
-    const base = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const schema = `bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-    databaseUrl = `${base}?schema=${schema}`;
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: base });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    };
+    const schema = throwawayPostgresSchema(`bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`);
+    databaseUrl = schema.url;
+    dropDatabase = schema.drop;
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'esimkit-bench-'));
     databaseUrl = join(dir, 'esimkit.db');

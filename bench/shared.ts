@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 // Plumbing shared by the orchestrator (run.ts) and its child processes: the messages they
 // exchange over the IPC channel, and a small request/answer helper on top of it.
@@ -169,4 +170,25 @@ export function serveParent(handlers: Record<string, (message: Message) => unkno
   });
   // The parent going away (Ctrl-C, crash) must not leave a server behind.
   process.on('disconnect', () => process.exit(0));
+}
+
+/**
+ * A throwaway PostgreSQL schema for a benchmark run. BENCH_POSTGRES_URL (default: the local
+ * test database) may carry esimkit's own settings, e.g. `?prepare=false`: the server's URL
+ * keeps them and adds the schema; `drop` connects to the bare address.
+ */
+export function throwawayPostgresSchema(schema: string): { url: string; drop(): Promise<void> } {
+  const server = new URL(process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+  const bare = new URL(server);
+  bare.search = '';
+  server.searchParams.set('schema', schema);
+  return {
+    url: server.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: bare.toString() });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    },
+  };
 }
