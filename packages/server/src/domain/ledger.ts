@@ -94,16 +94,6 @@ export class Ledger {
 }
 
 /**
- * Appends one ledger entry with the runtime's compiled statements (Ledger.post says how).
- * Verbs call this rather than `ctx.services.ledger` directly, so that what a route can answer
- * (200007) is found by reading the sources (test/support/route-errors.ts follows names, not
- * the runtime's services).
- */
-export function postLedgerEntry(ctx: { services: { ledger: Ledger } }, executor: Executor, entry: LedgerEntryInput): Promise<number> {
-  return ctx.services.ledger.post(executor, entry);
-}
-
-/**
  * PostgreSQL: the balance moves and the entry is written by one statement. When the balance
  * would go below zero the UPDATE moves nothing, so the INSERT, selecting from it, writes
  * nothing and nothing is returned. The casts type the parameters, which a SELECT list leaves as text.

@@ -46,6 +46,8 @@ interface Declaration {
   dynamic: string[];
   /** Identifiers the declaration mentions (over-approximates what it uses). */
   names: Set<string>;
+  /** Members of the runtime's services it uses (`x.services.ledger`: `ledger`). */
+  services: Set<string>;
 }
 
 interface ModuleInfo {
@@ -100,7 +102,7 @@ function codesOfName(scope: ts.Node, name: string): string[] {
 
 function analyseDeclaration(source: ts.SourceFile, node: ts.Node, apiErrorClasses: Set<string>): Declaration {
   const rel = relative(SERVER_SRC, source.fileName);
-  const declaration: Declaration = { node, codes: [], dynamic: [], names: new Set() };
+  const declaration: Declaration = { node, codes: [], dynamic: [], names: new Set(), services: new Set() };
   const record = (args: ts.NodeArray<ts.Expression> | undefined, at: ts.Node): void => {
     const first = args?.[0];
     const where = `${rel}:${lineOf(source, at)}`;
@@ -114,6 +116,7 @@ function analyseDeclaration(source: ts.SourceFile, node: ts.Node, apiErrorClasse
   };
   const visit = (n: ts.Node): void => {
     if (ts.isIdentifier(n)) declaration.names.add(n.text);
+    if (ts.isPropertyAccessExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'services') declaration.services.add(n.name.text);
     if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && apiErrorClasses.has(n.expression.text)) record(n.arguments, n);
     // A subclass of ApiError (`class RateLimitedError extends ApiError`): its `super(code)` counts.
     if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.SuperKeyword) {
@@ -211,6 +214,43 @@ function referenced(info: ModuleInfo, names: Iterable<string>, self?: string): S
   return refs;
 }
 
+const CONTEXT_FILE = resolve(SERVER_SRC, 'domain/context.ts');
+let serviceTypes: Map<string, SymbolRef[]> | undefined;
+
+/**
+ * What each member of `Services` is declared with: the names in its type (`Ledger`,
+ * `ReturnType<typeof prepareOrderInsert>`), resolved through context.ts's imports, which are
+ * type-only there and so not among its runtime bindings.
+ */
+function servicesDeclarations(): Map<string, SymbolRef[]> {
+  if (serviceTypes) return serviceTypes;
+  const source = loadModule(CONTEXT_FILE).source;
+  const imports = new Map<string, ImportBinding>();
+  const services = new Map<string, SymbolRef[]>();
+  for (const statement of source.statements) {
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && statement.moduleSpecifier.text.startsWith('.')) {
+      const from = resolveRelative(CONTEXT_FILE, statement.moduleSpecifier.text);
+      const named = statement.importClause?.namedBindings;
+      if (named && ts.isNamedImports(named)) for (const e of named.elements) imports.set(e.name.text, { from, relative: true, imported: (e.propertyName ?? e.name).text });
+    }
+  }
+  const servicesInterface = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'Services');
+  if (!servicesInterface) throw new Error('domain/context.ts: no interface Services');
+  for (const member of servicesInterface.members) {
+    if (!ts.isPropertySignature(member) || !member.type || !ts.isIdentifier(member.name)) continue;
+    const refs: SymbolRef[] = [];
+    const visit = (n: ts.Node): void => {
+      const binding = ts.isIdentifier(n) ? imports.get(n.text) : undefined;
+      if (binding) refs.push(...resolveExport(binding.from, binding.imported));
+      n.forEachChild(visit);
+    };
+    visit(member.type);
+    services.set(member.name.text, refs);
+  }
+  serviceTypes = services;
+  return services;
+}
+
 /** Every declaration reachable from `start`, with the codes they throw. */
 function reach(start: SymbolRef[]): { reached: string[]; codes: FoundCode[]; dynamic: string[] } {
   const seen = new Set<string>();
@@ -228,6 +268,7 @@ function reach(start: SymbolRef[]): { reached: string[]; codes: FoundCode[]; dyn
     codes.push(...declaration.codes);
     dynamic.push(...declaration.dynamic);
     queue.push(...referenced(info, declaration.names, name));
+    for (const member of declaration.services) queue.push(...(servicesDeclarations().get(member) ?? []));
   }
   return { reached: [...seen].sort(), codes, dynamic };
 }

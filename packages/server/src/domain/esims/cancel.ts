@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Verb } from '../context.js';
-import { postLedgerEntry } from '../ledger.js';
 import { cancelEs2ProfileOfEsim } from '../orders/es2-cancellation.js';
 import { changeEsimStatus } from './change-status.js';
 import { requireEsimRef, type EsimRefInput } from './find.js';
@@ -21,7 +20,7 @@ export async function cancelEsim({ ctx, input }: Verb<EsimRefInput>): Promise<Re
         .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('price'), sql<number>`0`).as('total'))
         .where('esim_id', '=', esim.id)
         .executeTakeFirstOrThrow();
-      await postLedgerEntry(ctx, tx, { merchantId: esim.merchant_id, amount: Number(paid.total), kind: 'refund', reference: esim.esim_tran_no, note: 'cancel', now });
+      await ctx.services.ledger.post(tx, { merchantId: esim.merchant_id, amount: Number(paid.total), kind: 'refund', reference: esim.esim_tran_no, note: 'cancel', now });
       // A profile from a real SM-DP+ goes back to its stock (a job: the SM-DP+ may be down).
       await cancelEs2ProfileOfEsim(tx, esim.id);
     },

@@ -3,7 +3,6 @@ import type { Executor } from '../../db/transaction.js';
 import type { Verb } from '../context.js';
 import { ApiError } from '../errors.js';
 import { newEsimTranNos } from '../identifiers.js';
-import { postLedgerEntry } from '../ledger.js';
 import { applyEsimEvents } from '../lifecycle/apply.js';
 import { requestHash } from '../request-hash.js';
 import { DAY_MS } from './activation.js';
@@ -98,7 +97,7 @@ export async function topUpEsim({ ctx, input }: Verb<TopupInput>): Promise<Topup
         .insertInto('esim_packages')
         .values({ esim_id: current.id, package_code: topup.code, kind: 'TOPUP', volume: addedVolume, duration: addedDays, price, tran_no: topUpEsimTranNo!, created_at: now.getTime() })
         .execute();
-      await postLedgerEntry(ctx, tx, { merchantId: ctx.merchant.id, amount: -price, kind: 'topup', reference: topUpEsimTranNo!, now });
+      await ctx.services.ledger.post(tx, { merchantId: ctx.merchant.id, amount: -price, kind: 'topup', reference: topUpEsimTranNo!, now });
       const result: TopupResult = {
         transactionId: input.transactionId,
         iccid: current.iccid,

@@ -1,6 +1,5 @@
 import type { ServiceContext, Verb } from '../context.js';
 import { ApiError } from '../errors.js';
-import { postLedgerEntry } from '../ledger.js';
 
 export interface AdjustInput {
   accessCode: string;
@@ -24,7 +23,7 @@ export async function adjustBalance({ ctx, input }: Verb<AdjustInput, ServiceCon
   return ctx.db.kysely.transaction().execute(async (tx) => {
     const merchant = await tx.selectFrom('merchants').select('id').where('access_code_hash', '=', ctx.secrets.hashAccessCode(input.accessCode)).executeTakeFirst();
     if (!merchant) throw new ApiError('000101', `no merchant with access code ${input.accessCode}`);
-    const balance = await postLedgerEntry(ctx, tx, { merchantId: Number(merchant.id), amount: input.amount, kind: 'adjustment', note: reason, now: ctx.clock.now() });
+    const balance = await ctx.services.ledger.post(tx, { merchantId: Number(merchant.id), amount: input.amount, kind: 'adjustment', note: reason, now: ctx.clock.now() });
     return { balance };
   });
 }

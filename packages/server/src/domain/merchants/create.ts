@@ -2,7 +2,6 @@ import type { SignaturePolicy } from '../../db/schema.js';
 import { randomHex } from '../../lib/random.js';
 import type { ServiceContext, Verb } from '../context.js';
 import { ApiError } from '../errors.js';
-import { postLedgerEntry } from '../ledger.js';
 import { invalidBlocklistEntries } from './blocklist.js';
 import { sealCredentials } from './secrets.js';
 
@@ -73,7 +72,7 @@ export async function createMerchant({ ctx, input }: Verb<CreateMerchantInput, S
       .executeTakeFirstOrThrow();
     const id = Number(row.id);
     if (input.balance) {
-      await postLedgerEntry(ctx, tx, { merchantId: id, amount: input.balance, kind: 'deposit', note: 'opening balance', now });
+      await ctx.services.ledger.post(tx, { merchantId: id, amount: input.balance, kind: 'deposit', note: 'opening balance', now });
     }
     return { id, name, accessCode, secretKey, signaturePolicy, rateLimit, rateBurst, balance: input.balance ?? 0 };
   });

@@ -1,6 +1,5 @@
 import { ApiError } from '../errors.js';
 import type { ServiceContext, Verb } from '../context.js';
-import { postLedgerEntry } from '../ledger.js';
 
 export interface DepositInput {
   accessCode: string;
@@ -17,7 +16,7 @@ export async function depositFunds({ ctx, input }: Verb<DepositInput, ServiceCon
   return ctx.db.kysely.transaction().execute(async (tx) => {
     const merchant = await tx.selectFrom('merchants').select('id').where('access_code_hash', '=', ctx.secrets.hashAccessCode(input.accessCode)).executeTakeFirst();
     if (!merchant) throw new ApiError('000101', `no merchant with access code ${input.accessCode}`);
-    const balance = await postLedgerEntry(ctx, tx, {
+    const balance = await ctx.services.ledger.post(tx, {
       merchantId: Number(merchant.id),
       amount: input.amount,
       kind: 'deposit',

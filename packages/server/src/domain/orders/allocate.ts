@@ -3,7 +3,6 @@ import type { OrdersTable } from '../../db/schema.js';
 import type { Es2Smdp, ProfileSource } from '../ports.js';
 import type { ServiceContext } from '../context.js';
 import { newEsimTranNos } from '../identifiers.js';
-import { postLedgerEntry } from '../ledger.js';
 import { recordAllocation } from '../lifecycle/allocation.js';
 import type { FinishAllIn, RunningJob } from '../../jobs/runner.js';
 import { emitWebhooks } from '../webhooks/emit.js';
@@ -179,7 +178,7 @@ export async function failOrder(ctx: ServiceContext, order: Selectable<OrdersTab
       .where('status', '=', 'ALLOCATING')
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) return;
-    await postLedgerEntry(ctx, tx, { merchantId: order.merchant_id, amount: order.amount, kind: 'refund', reference: order.order_no, note: reason, now });
+    await ctx.services.ledger.post(tx, { merchantId: order.merchant_id, amount: order.amount, kind: 'refund', reference: order.order_no, note: reason, now });
     await tx.updateTable('profiles').set({ order_id: null }).where('order_id', '=', order.id).where('esim_id', 'is', null).execute();
     await abandonEs2Profiles(tx, order.id);
   });

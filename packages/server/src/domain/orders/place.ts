@@ -8,7 +8,6 @@ import { ApiError } from '../errors.js';
 import { newOrderNo } from '../identifiers.js';
 import { resolveProfileSource } from '../catalog/profile-sources.js';
 import { reserveProfiles } from '../inventory/reserve.js';
-import { postLedgerEntry } from '../ledger.js';
 import { requestHash } from '../request-hash.js';
 import { planEs2Profiles } from './es2-allocation.js';
 import { priceOrder, type PackageInfoInput } from './items.js';
@@ -78,7 +77,7 @@ async function placeNewOrder(ctx: Verb<unknown>['ctx'], input: PlaceOrderInput, 
     }
     await enqueueJob(tx, { kind: 'allocate-order', payload: { orderId }, delayMs: delay, merchantId: ctx.merchant.id });
     // The debit last: it locks the merchant's balance row until commit (ledger.ts).
-    await postLedgerEntry(ctx, tx, { merchantId: ctx.merchant.id, amount: -total, kind: 'order', reference: orderNo, now });
+    await ctx.services.ledger.post(tx, { merchantId: ctx.merchant.id, amount: -total, kind: 'order', reference: orderNo, now });
   });
   ctx.wakeJobs?.();
   return { orderNo, transactionId: input.transactionId };

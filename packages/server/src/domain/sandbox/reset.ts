@@ -2,7 +2,6 @@ import type { Transaction } from 'kysely';
 import type { Dialect } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
 import type { MerchantContext } from '../context.js';
-import { postLedgerEntry } from '../ledger.js';
 import { giveBackEs2ProfilesOfMerchant } from '../orders/es2-cancellation.js';
 import { sandboxOf } from './clock.js';
 import { resetMerchantClock } from './clock-state.js';
@@ -50,7 +49,7 @@ export async function resetSandbox({ ctx, input }: { ctx: MerchantContext; input
     const balance =
       target === current.balance
         ? current.balance
-        : await postLedgerEntry(ctx, tx, { merchantId, amount: target - current.balance, kind: 'adjustment', note: 'sandbox reset', now });
+        : await ctx.services.ledger.post(tx, { merchantId, amount: target - current.balance, kind: 'adjustment', note: 'sandbox reset', now });
     return { balance, removedEsims: esimIds.length };
   });
   ctx.merchantChanged();
