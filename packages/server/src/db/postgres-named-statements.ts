@@ -1,6 +1,9 @@
 import pg from 'pg';
 import { LruCache } from '../lib/lru.js';
 
+/** Longer texts (many-row inserts) run unnamed: parsing is a small part of their work, and the texts this remembers stay small. */
+const MAX_NAMED_TEXT = 2_000;
+
 /**
  * Kysely sends every query unnamed, so PostgreSQL parses, analyses and plans it on every run;
  * for esimkit's short OLTP statements that is most of the backend's work (docs/benchmarks.md).
@@ -14,9 +17,6 @@ import { LruCache } from '../lib/lru.js';
  * prepared again gets a new one, so a deallocation that failed (in a failed transaction) only
  * leaves one statement behind and can never clash.
  */
-/** Longer texts (many-row inserts) run unnamed: parsing is a small part of their work, and the texts this remembers stay small. */
-const MAX_NAMED_TEXT = 2_000;
-
 export class StatementNames {
   /** Texts seen once (bounded): a text is named from its second run, so one-off texts are never prepared. */
   private readonly seenOnce = new LruCache<string, true>(1000);
@@ -63,7 +63,8 @@ export function clientNamingStatements(names: StatementNames): typeof pg.Client 
     override query(...args: any[]): any {
       const [text, values, callback] = args;
       const eligible = typeof text === 'string' && text.length <= MAX_NAMED_TEXT && Array.isArray(values) && values.length > 0 && callback === undefined;
-      if (!eligible || !names.hasRepeated(text)) return (super.query as (...a: any[]) => any)(...args);
+      // A text this connection has prepared has repeated: the pool-wide count is asked only of the others.
+      if (!eligible || (!this.prepared.has(text) && !names.hasRepeated(text))) return (super.query as (...a: any[]) => any)(...args);
       const name = this.nameOnThisConnection(text);
       return super.query({ name, text, values }).catch((error: unknown) => {
         if (!isStalePlan(error)) throw error;
@@ -86,7 +87,11 @@ export function clientNamingStatements(names: StatementNames): typeof pg.Client 
       return name;
     }
 
-    /** Deallocates the text's statement (queued behind every query already sent, which may still use it). */
+    /**
+     * Deallocates the text's statement (queued behind every query already sent, which may still
+     * use it), then forgets it in pg's own record of what this connection has parsed, which
+     * would otherwise keep every name ever used.
+     */
     private drop(text: string): void {
       const name = this.prepared.get(text);
       if (name === undefined) return;
