@@ -9,7 +9,7 @@ import { BalanceReads } from './domain/balance/query.js';
 import { PackageListCache } from './domain/catalog/package-list-cache.js';
 import { OrderablePackageCache } from './domain/orders/orderable-packages.js';
 import { Ledger } from './domain/ledger.js';
-import { prepareOrderInsert } from './domain/orders/place.js';
+import { OrderWrites } from './domain/orders/order-writes.js';
 import type { SandboxControls, ServiceContext, Services } from './domain/context.js';
 import { MerchantCache } from './http/merchant-cache.js';
 import { catalogIsEmpty, importCatalog, readCatalogFile } from './domain/catalog/import.js';
@@ -100,7 +100,7 @@ export async function openRuntime(config: Config, givenClock?: Clock, options: R
     sequences: new Sequences(db),
     packageLists: new PackageListCache(),
     orderablePackages: new OrderablePackageCache(db),
-    orderInsert: prepareOrderInsert(db),
+    orderWrites: new OrderWrites(db),
     ledger: new Ledger(db),
     balanceReads: new BalanceReads(db),
     requestLog: new RequestLogRecorder(db, { onError: (error) => logger?.error({ err: error }, 'writing the request log failed') }),

@@ -10,7 +10,7 @@ import type { DrainOptions } from '../jobs/runner.js';
 import type { PackageListCache } from './catalog/package-list-cache.js';
 import type { OrderablePackageCache } from './orders/orderable-packages.js';
 import type { Ledger } from './ledger.js';
-import type { prepareOrderInsert } from './orders/place.js';
+import type { OrderWrites } from './orders/order-writes.js';
 import type { RequestLogRecorder } from './request-log/recorder.js';
 import type { Device, Network } from './ports.js';
 
@@ -63,8 +63,8 @@ export interface Services {
   readonly packageLists: PackageListCache;
   /** esim/order's base plans, while the catalogue version is unchanged. */
   readonly orderablePackages: OrderablePackageCache;
-  /** esim/order's insert, compiled once (domain/orders/place.ts). */
-  readonly orderInsert: ReturnType<typeof prepareOrderInsert>;
+  /** esim/order's writes, compiled once (domain/orders/order-writes.ts). */
+  readonly orderWrites: OrderWrites;
   /** The ledger's writes, compiled once (domain/ledger.ts). */
   readonly ledger: Ledger;
   /** balance/query's reads, shared by a merchant's concurrent queries (domain/balance/query.ts). */

@@ -116,7 +116,7 @@ function entryWithBalance(db: Db, values: PostingValues): Compilable<{ balance: 
 const DEBIT_NAMES: Partial<Record<LedgerKind, string>> = { order: 'the order', topup: 'the top-up' };
 
 /** 200007 saying what the debit costs and what the balance is, so the partner knows how much to deposit. */
-async function insufficientBalance(tx: Executor, entry: LedgerEntryInput): Promise<ApiError> {
+export async function insufficientBalance(tx: Executor, entry: Pick<LedgerEntryInput, 'merchantId' | 'amount' | 'kind'>): Promise<ApiError> {
   const row = await tx.selectFrom('merchants').select('balance').where('id', '=', entry.merchantId).executeTakeFirst();
   const cost = -entry.amount;
   const balance = row?.balance ?? 0;

@@ -218,8 +218,8 @@ const CONTEXT_FILE = resolve(SERVER_SRC, 'domain/context.ts');
 let serviceTypes: Map<string, SymbolRef[]> | undefined;
 
 /**
- * What each member of `Services` is declared with: the names in its type (`Ledger`,
- * `ReturnType<typeof prepareOrderInsert>`), resolved through context.ts's imports, which are
+ * What each member of `Services` is declared with: the names in its type (`Ledger`, `OrderWrites`; a
+ * `ReturnType<typeof factory>` names `factory`), resolved through context.ts's imports, which are
  * type-only there and so not among its runtime bindings.
  */
 function servicesDeclarations(): Map<string, SymbolRef[]> {

@@ -1,6 +1,4 @@
 import type { Selectable } from 'kysely';
-import type { Db } from '../../db/connect.js';
-import { PreparedStatement } from '../../db/prepared.js';
 import type { OrdersTable } from '../../db/schema.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import type { Verb } from '../context.js';
@@ -12,6 +10,7 @@ import { requestHash } from '../request-hash.js';
 import { planEs2Profiles } from './es2-allocation.js';
 import { priceOrder, type PackageInfoInput } from './items.js';
 import type { PackageLookup } from './orderable-packages.js';
+import type { NewOrderValues } from './order-writes.js';
 
 export interface PlaceOrderInput {
   transactionId: string;
@@ -27,7 +26,8 @@ export interface PlacedOrder {
 /**
  * esim/order. One transaction claims the transactionId, reserves inventory profiles (or
  * plans them at the SM-DP+), debits the ledger and enqueues allocation; any refusal rolls
- * all of it back. The same transactionId with the same body answers the first result again
+ * all of it back. (On PostgreSQL an order whose profiles all come from the simulator is one
+ * statement doing the same: orders/order-writes.ts.) The same transactionId with the same body answers the first result again
  * (no second charge); with another body it is refused with 200008 (field-notes §8).
  */
 export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise<PlacedOrder> {
@@ -52,68 +52,43 @@ async function placeNewOrder(ctx: Verb<unknown>['ctx'], input: PlaceOrderInput, 
   if (input.amount !== undefined && input.amount !== total) {
     throw new ApiError('200006', `Total order price amount is wrong: the packages cost ${total}, the order says ${input.amount}.`);
   }
+  // Each line's profiles: reserved from inventory now, planned at the SM-DP+, or minted by the
+  // simulator later; a package production has no source for is refused (200011).
+  const sources = packages.map((pkg) => resolveProfileSource(ctx, pkg));
 
   const now = ctx.clock.now();
   const orderNo = await newOrderNo(ctx.services.sequences, now);
   const delay = ctx.merchant.allocation_delay_ms ?? ctx.config.allocationDelayMs;
-  await ctx.db.kysely.transaction().execute(async (tx) => {
-    const { rows } = await ctx.services.orderInsert.run(tx, {
-      orderNo,
-      merchantId: ctx.merchant.id,
-      transactionId: input.transactionId,
-      requestHash: hash,
-      items: JSON.stringify(items),
-      amount: total,
-      esimCount: count,
-      createdAt: now.getTime(),
+  const order: NewOrderValues = {
+    orderNo,
+    merchantId: ctx.merchant.id,
+    transactionId: input.transactionId,
+    requestHash: hash,
+    items: JSON.stringify(items),
+    amount: total,
+    esimCount: count,
+    createdAt: now.getTime(),
+  };
+  const writes = ctx.services.orderWrites;
+  if (writes.placesInOneStatement && sources.every((source) => source.kind === 'simulator')) {
+    const wallNow = Date.now();
+    await writes.placeInOneStatement(ctx.db, { ...order, jobRunAt: wallNow + delay, jobCreatedAt: wallNow });
+  } else {
+    await ctx.db.kysely.transaction().execute(async (tx) => {
+      const { rows } = await writes.insert.run(tx, order);
+      const orderId = Number(rows[0]!.id);
+      for (const [index, item] of items.entries()) {
+        const source = sources[index]!;
+        if (source.kind === 'inventory') await reserveProfiles(tx, ctx.db.dialect, item.packageCode, orderId, item.count);
+        if (source.kind === 'es2plus') await planEs2Profiles(tx, orderId, { packageCode: item.packageCode, profileType: source.profileType, count: item.count });
+      }
+      await enqueueJob(tx, { kind: 'allocate-order', payload: { orderId }, delayMs: delay, merchantId: ctx.merchant.id });
+      // The debit last: it locks the merchant's balance row until commit (ledger.ts).
+      await ctx.services.ledger.post(tx, { merchantId: ctx.merchant.id, amount: -total, kind: 'order', reference: orderNo, now });
     });
-    const orderId = Number(rows[0]!.id);
-    // Each line's profiles: reserved from inventory now, planned at the SM-DP+, or minted by
-    // the simulator later; a package production has no source for is refused (200011).
-    for (const [index, item] of items.entries()) {
-      const source = resolveProfileSource(ctx, packages[index]!);
-      if (source.kind === 'inventory') await reserveProfiles(tx, ctx.db.dialect, item.packageCode, orderId, item.count);
-      if (source.kind === 'es2plus') await planEs2Profiles(tx, orderId, { packageCode: item.packageCode, profileType: source.profileType, count: item.count });
-    }
-    await enqueueJob(tx, { kind: 'allocate-order', payload: { orderId }, delayMs: delay, merchantId: ctx.merchant.id });
-    // The debit last: it locks the merchant's balance row until commit (ledger.ts).
-    await ctx.services.ledger.post(tx, { merchantId: ctx.merchant.id, amount: -total, kind: 'order', reference: orderNo, now });
-  });
+  }
   ctx.wakeJobs?.();
   return { orderNo, transactionId: input.transactionId };
-}
-
-type NewOrderValues = {
-  orderNo: string;
-  merchantId: number;
-  transactionId: string;
-  requestHash: string;
-  items: string;
-  amount: number;
-  esimCount: number;
-  createdAt: number;
-};
-
-/** The accepted order's row, compiled once per runtime (`ctx.services.orderInsert`): every order writes one. */
-export function prepareOrderInsert(db: Db): PreparedStatement<NewOrderValues, { id: number }> {
-  return new PreparedStatement((values) =>
-    db.kysely
-      .insertInto('orders')
-      .values({
-        order_no: values.orderNo,
-        merchant_id: values.merchantId,
-        transaction_id: values.transactionId,
-        request_hash: values.requestHash,
-        status: 'ALLOCATING',
-        items: values.items,
-        amount: values.amount,
-        esim_count: values.esimCount,
-        failure_reason: null,
-        created_at: values.createdAt,
-        completed_at: null,
-      })
-      .returning('id'),
-  );
 }
 
 /** Order lines with each package named by its code, so a retry naming it by slug matches. */

@@ -1,0 +1,110 @@
+import { sql, type Compilable } from 'kysely';
+import type { Db } from '../../db/connect.js';
+import { PreparedStatement } from '../../db/prepared.js';
+import { insufficientBalance } from '../ledger.js';
+
+/** An accepted order's row, as esim/order writes it. */
+export type NewOrderValues = {
+  orderNo: string;
+  merchantId: number;
+  transactionId: string;
+  requestHash: string;
+  /** The priced lines, as JSON. */
+  items: string;
+  amount: number;
+  esimCount: number;
+  /** The merchant's clock, epoch milliseconds: the order's time and its ledger entry's. */
+  createdAt: number;
+};
+
+/** The allocation job's times, on the wall clock as every job's are (jobs/queue.ts). */
+export type AllocationJobTimes = { jobRunAt: number; jobCreatedAt: number };
+
+/**
+ * esim/order's writes, compiled once per runtime (`ctx.services.orderWrites`): every order
+ * runs them.
+ *
+ * - `insert`: the order's row, in the transaction that also reserves or plans its profiles,
+ *   enqueues its allocation and debits the ledger (orders/place.ts).
+ * - `placeInOneStatement` (PostgreSQL): an order whose profiles all come later, from the
+ *   simulator, has nothing else to write, and its row, its allocation job, the debit and its
+ *   ledger entry go in one statement instead of a transaction of four (six round trips with
+ *   begin and commit; the esimkit process spends more on each round trip than PostgreSQL
+ *   takes to run the statement: docs/benchmarks.md). One statement is atomic by itself: a
+ *   refusal (a transactionId already used, a balance too low) writes nothing.
+ */
+export class OrderWrites {
+  readonly insert: PreparedStatement<NewOrderValues, { id: number }>;
+  private readonly whole: PreparedStatement<NewOrderValues & AllocationJobTimes, { balance: number | null }> | undefined;
+
+  constructor(db: Db) {
+    this.insert = new PreparedStatement((values) =>
+      db.kysely
+        .insertInto('orders')
+        .values({
+          order_no: values.orderNo,
+          merchant_id: values.merchantId,
+          transaction_id: values.transactionId,
+          request_hash: values.requestHash,
+          status: 'ALLOCATING',
+          items: values.items,
+          amount: values.amount,
+          esim_count: values.esimCount,
+          failure_reason: null,
+          created_at: values.createdAt,
+          completed_at: null,
+        })
+        .returning('id'),
+    );
+    this.whole = db.dialect.combinesStatements ? new PreparedStatement((values) => orderInOneStatement(db, values)) : undefined;
+  }
+
+  /** Whether this database places a simulator-only order in one statement. */
+  get placesInOneStatement(): boolean {
+    return this.whole !== undefined;
+  }
+
+  /** The order, its allocation job and its debit, all or nothing; 200007 when the balance is too low. */
+  async placeInOneStatement(db: Db, values: NewOrderValues & AllocationJobTimes): Promise<void> {
+    if (!this.whole) throw new Error('this database places orders in a transaction (OrderWrites.insert)');
+    const { rows } = await this.whole.run(db.kysely, values);
+    if (rows[0]?.balance === null || rows[0]?.balance === undefined) {
+      throw await insufficientBalance(db.kysely, { merchantId: values.merchantId, amount: -values.amount, kind: 'order' });
+    }
+  }
+}
+
+/**
+ * The balance moves first, only if it stays at or above zero; the order is inserted from its
+ * row, the job from the order's, the ledger entry from the balance's. When the balance would
+ * go below zero nothing is moved, so nothing is inserted and the balance returned is null.
+ * Data-modifying WITH clauses all run once and to completion, read or not. The casts type the
+ * parameters, which a SELECT list leaves as text. The job's payload is the JSON
+ * `{"orderId":N}` that enqueueJob would write.
+ */
+function orderInOneStatement(db: Db, values: NewOrderValues & AllocationJobTimes): Compilable<{ balance: number | null }> {
+  const merchantId = sql`cast(${values.merchantId} as bigint)`;
+  const createdAt = sql`cast(${values.createdAt} as bigint)`;
+  const query = sql<{ balance: number | null }>`
+    with moved as (
+      update merchants set balance = balance - ${values.amount}, balance_updated_at = ${values.createdAt}
+      where id = ${values.merchantId} and balance - ${values.amount} >= 0
+      returning balance
+    ), placed as (
+      insert into orders (order_no, merchant_id, transaction_id, request_hash, status, items, amount, esim_count, failure_reason, created_at, completed_at)
+      select cast(${values.orderNo} as text), ${merchantId}, cast(${values.transactionId} as text), cast(${values.requestHash} as text),
+        'ALLOCATING', cast(${values.items} as text), cast(${values.amount} as bigint), cast(${values.esimCount} as integer), null, ${createdAt}, null
+      from moved
+      returning id
+    ), queued as (
+      insert into jobs (kind, payload, run_at, created_at, merchant_id, dedupe_key)
+      select 'allocate-order', '{"orderId":' || placed.id || '}', cast(${values.jobRunAt} as bigint), cast(${values.jobCreatedAt} as bigint), ${merchantId}, null
+      from placed
+    ), debited as (
+      insert into ledger_entries (merchant_id, amount, kind, reference, note, created_at)
+      select ${merchantId}, -cast(${values.amount} as bigint), 'order', cast(${values.orderNo} as text), null, ${createdAt}
+      from moved
+    )
+    select (select balance from moved) as balance`;
+  return { compile: () => query.compile(db.kysely) };
+}
