@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, importInventory, ledgerSum, type CreatedMerchant, type Db, type ServiceContext } from '../src/index.js';
-import { OrderWrites, type OneStatementValues } from '../src/domain/orders/order-writes.js';
+import { OrderWrites, type AllocationJobTimes, type NewOrderValues } from '../src/domain/orders/order-writes.js';
 import { call, paths, startTestServer, TEST_DATABASE, type TestServer } from './support/harness.js';
 
 // esim/order's writes (domain/orders/order-writes.ts). On PostgreSQL an order whose profiles
@@ -81,7 +81,7 @@ describe.runIf(TEST_DATABASE === 'postgres')('PostgreSQL: a simulator order in o
     return { writes: new OrderWrites(db), db, statements: () => statements };
   }
   let sequence = 0;
-  function orderOf(merchant: CreatedMerchant, amount: number, transactionId: string = randomUUID()): OneStatementValues {
+  function orderOf(merchant: CreatedMerchant, amount: number, transactionId = randomUUID()): NewOrderValues & AllocationJobTimes {
     const now = Date.now();
     return {
       orderNo: `BTEST${now}${String(++sequence).padStart(4, '0')}`,
@@ -94,8 +94,6 @@ describe.runIf(TEST_DATABASE === 'postgres')('PostgreSQL: a simulator order in o
       createdAt: now,
       jobRunAt: now + 1_000,
       jobCreatedAt: now,
-      catalogVersion: null,
-      checkCatalog: false,
     };
   }
 
@@ -104,32 +102,13 @@ describe.runIf(TEST_DATABASE === 'postgres')('PostgreSQL: a simulator order in o
     const { writes, db, statements } = countedWrites();
     expect(writes.placesInOneStatement).toBe(true);
     const values = orderOf(merchant, 2_500);
-    expect(await writes.placeInOneStatement(db, values)).toBe('placed');
+    await writes.placeInOneStatement(db, values);
     expect(statements()).toBe(1);
     const { order, jobs, entries, balance, ledger } = await writtenFor(merchant, values.orderNo);
     expect(order.transaction_id).toBe(values.transactionId);
     expect(jobs.map((job) => [job.payload, Number(job.run_at)])).toEqual([[JSON.stringify({ orderId: Number(order.id) }), values.jobRunAt]]);
     expect(entries.map((entry) => entry.amount)).toEqual([-2_500]);
     expect([balance, ledger]).toEqual([7_500, 7_500]);
-  });
-
-  it('places an order priced on the catalogue version that is still current, and writes nothing when it has changed', async () => {
-    const merchant = await server.merchant({ balance: 10_000 });
-    const { writes, db } = countedWrites();
-    const current = await ctx.db.kysely.selectFrom('meta').select('value').where('key', '=', 'catalog_version').executeTakeFirst();
-    const version = current?.value ?? null;
-    const onCurrent = orderOf(merchant, 1_000);
-    expect(await writes.placeInOneStatement(db, { ...onCurrent, catalogVersion: version, checkCatalog: true })).toBe('placed');
-    const onOld = orderOf(merchant, 1_000);
-    expect(await writes.placeInOneStatement(db, { ...onOld, catalogVersion: 'an-older-version', checkCatalog: true })).toBe('catalogue-changed');
-    expect(await ctx.db.kysely.selectFrom('orders').select('id').where('order_no', '=', onOld.orderNo).execute()).toEqual([]);
-    expect(await ctx.db.kysely.selectFrom('jobs').select('id').where('merchant_id', '=', merchant.id).execute()).toHaveLength(1);
-    expect(await ledgerSum(ctx.db.kysely, merchant.id)).toBe(9_000);
-    // A balance too low on a changed catalogue says the catalogue changed: the order is priced again first.
-    const both = orderOf(merchant, 1_000_000);
-    expect(await writes.placeInOneStatement(db, { ...both, catalogVersion: 'an-older-version', checkCatalog: true })).toBe('catalogue-changed');
-    // Unchecked, the version is not looked at.
-    expect(await writes.placeInOneStatement(db, { ...orderOf(merchant, 1_000), catalogVersion: 'an-older-version', checkCatalog: false })).toBe('placed');
   });
 
   it('writes nothing when the balance is too low, and says what the order costs and what there is (200007)', async () => {
@@ -166,6 +145,6 @@ describe.runIf(TEST_DATABASE === 'sqlite')('SQLite: every order in a transaction
   it('has no one-statement placement (SQLite cannot write inside WITH), and says so if asked', async () => {
     const writes = new OrderWrites(ctx.db);
     expect(writes.placesInOneStatement).toBe(false);
-    await expect(writes.placeInOneStatement(ctx.db, {} as OneStatementValues)).rejects.toThrow('places orders in a transaction');
+    await expect(writes.placeInOneStatement(ctx.db, {} as NewOrderValues & AllocationJobTimes)).rejects.toThrow('places orders in a transaction');
   });
 });

@@ -46,17 +46,6 @@ describe('plans an order reads, cached per instance', () => {
     expect(before - (await balanceOf(orders, merchant))).toBe(51_000);
   });
 
-  it('the new price quoted in the first order after a change on another instance is accepted', async () => {
-    // On PostgreSQL this order is first priced on the version this instance read last, which
-    // refuses the price; that refusal is not answered: the order is priced again on the
-    // catalogue read afresh (orders/place.ts: placeOnLastRead).
-    ok(await post('catalog/price', { packageCode: 'EX-JP-1-7', price: 53_000 }));
-    const before = await balanceOf(orders, merchant);
-    const quoted = await order('EX-JP-1-7', 53_000);
-    expect(quoted.json, quoted.text).toMatchObject({ success: true });
-    expect(before - (await balanceOf(orders, merchant))).toBe(53_000);
-  });
-
   it('a profile source and imported inventory set on another instance decide the next order', async () => {
     // The simulator serves the plan while it has no source and no inventory.
     const simulated = await orderAndWait(orders, merchant, { packageInfoList: [{ packageCode: 'EX-JP-1-7', count: 1 }] });

@@ -41,9 +41,6 @@ export async function importCatalog({ ctx, input }: Verb<Catalog, ServiceContext
   return { packages: input.packages.length, locations: input.locations.length };
 }
 
-/** The `meta` row whose value changes with every change to what orders and package lists read. */
-export const CATALOG_VERSION_KEY = 'catalog_version';
-
 /**
  * Marks the catalogue changed, in the transaction that changed it: every instance drops its
  * cached package lists within a second (this one must call packageLists.invalidate() too), and
@@ -54,7 +51,7 @@ export async function newCatalogVersion(tx: Transaction<Database>): Promise<void
   const version = randomHex(8);
   await tx
     .insertInto('meta')
-    .values({ key: CATALOG_VERSION_KEY, value: version })
+    .values({ key: 'catalog_version', value: version })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: version }))
     .execute();
 }

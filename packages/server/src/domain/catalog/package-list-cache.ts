@@ -1,7 +1,6 @@
 import { RawJson } from '../../lib/raw-json.js';
 import { LruCache } from '../../lib/lru.js';
 import type { MerchantSettings, ServiceContext } from '../context.js';
-import { CATALOG_VERSION_KEY } from './import.js';
 import { listPackages, type PackageFilter } from './list-packages.js';
 
 // package/list answers are the hottest read and change only when an operator imports a
@@ -41,7 +40,7 @@ export class PackageListCache {
   private async checkVersion(ctx: ServiceContext): Promise<void> {
     const now = Date.now();
     if (now - this.checkedAt < VERSION_CHECK_MS) return;
-    const row = await ctx.db.kysely.selectFrom('meta').select('value').where('key', '=', CATALOG_VERSION_KEY).executeTakeFirst();
+    const row = await ctx.db.kysely.selectFrom('meta').select('value').where('key', '=', 'catalog_version').executeTakeFirst();
     const version = row?.value ?? null;
     if (version !== this.version) this.answers.clear();
     this.version = version;

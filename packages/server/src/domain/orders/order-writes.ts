@@ -1,7 +1,6 @@
 import { sql, type Compilable } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { PreparedStatement } from '../../db/prepared.js';
-import { CATALOG_VERSION_KEY } from '../catalog/import.js';
 import { insufficientBalance } from '../ledger.js';
 
 /** An accepted order's row, as esim/order writes it. */
@@ -18,15 +17,8 @@ export type NewOrderValues = {
   createdAt: number;
 };
 
-/**
- * What the one statement writes besides the order: the allocation job's times, on the wall
- * clock as every job's are (jobs/queue.ts), and the catalogue version the order was priced on,
- * checked as it writes when `checkCatalog` (orders/orderable-packages.ts: lastRead).
- */
-export type OneStatementValues = NewOrderValues & { jobRunAt: number; jobCreatedAt: number; catalogVersion: string | null; checkCatalog: boolean };
-
-/** Placed; or nothing written because the catalogue changed since the version the order was priced on. */
-export type OneStatementOutcome = 'placed' | 'catalogue-changed';
+/** The allocation job's times, on the wall clock as every job's are (jobs/queue.ts). */
+export type AllocationJobTimes = { jobRunAt: number; jobCreatedAt: number };
 
 /**
  * esim/order's writes, compiled once per runtime (`ctx.services.orderWrites`): every order
@@ -43,7 +35,7 @@ export type OneStatementOutcome = 'placed' | 'catalogue-changed';
  */
 export class OrderWrites {
   readonly insert: PreparedStatement<NewOrderValues, { id: number }>;
-  private readonly whole: PreparedStatement<OneStatementValues, { balance: number | null; catalog_unchanged: boolean }> | undefined;
+  private readonly whole: PreparedStatement<NewOrderValues & AllocationJobTimes, { balance: number | null }> | undefined;
 
   constructor(db: Db) {
     this.insert = new PreparedStatement((values) =>
@@ -72,39 +64,31 @@ export class OrderWrites {
     return this.whole !== undefined;
   }
 
-  /**
-   * The order, its allocation job and its debit, all or nothing. Writes nothing and says so when
-   * the catalogue it was to check has changed; 200007 when the balance is too low.
-   */
-  async placeInOneStatement(db: Db, values: OneStatementValues): Promise<OneStatementOutcome> {
+  /** The order, its allocation job and its debit, all or nothing; 200007 when the balance is too low. */
+  async placeInOneStatement(db: Db, values: NewOrderValues & AllocationJobTimes): Promise<void> {
     if (!this.whole) throw new Error('this database places orders in a transaction (OrderWrites.insert)');
     const { rows } = await this.whole.run(db.kysely, values);
-    const row = rows[0]!;
-    if (row.balance !== null) return 'placed';
-    if (values.checkCatalog && !row.catalog_unchanged) return 'catalogue-changed';
-    throw await insufficientBalance(db.kysely, { merchantId: values.merchantId, amount: -values.amount, kind: 'order' });
+    if (rows[0]?.balance === null || rows[0]?.balance === undefined) {
+      throw await insufficientBalance(db.kysely, { merchantId: values.merchantId, amount: -values.amount, kind: 'order' });
+    }
   }
 }
 
 /**
- * The balance moves first, only if it stays at or above zero (and, when checked, the catalogue
- * version is still the one the order was priced on); the order is inserted from its row, the
- * job from the order's, the ledger entry from the balance's. Otherwise nothing is moved, so
- * nothing is inserted and the balance returned is null. The version is read in the statement's
- * own snapshot, the one its writes are checked against.
+ * The balance moves first, only if it stays at or above zero; the order is inserted from its
+ * row, the job from the order's, the ledger entry from the balance's. When the balance would
+ * go below zero nothing is moved, so nothing is inserted and the balance returned is null.
  * Data-modifying WITH clauses all run once and to completion, read or not. The casts type the
  * parameters, which a SELECT list leaves as text. The job's payload is the JSON
  * `{"orderId":N}` that enqueueJob would write.
  */
-function orderInOneStatement(db: Db, values: OneStatementValues): Compilable<{ balance: number | null; catalog_unchanged: boolean }> {
+function orderInOneStatement(db: Db, values: NewOrderValues & AllocationJobTimes): Compilable<{ balance: number | null }> {
   const merchantId = sql`cast(${values.merchantId} as bigint)`;
   const createdAt = sql`cast(${values.createdAt} as bigint)`;
-  const catalogUnchanged = sql`(select value from meta where key = ${CATALOG_VERSION_KEY}) is not distinct from cast(${values.catalogVersion} as text)`;
-  const query = sql<{ balance: number | null; catalog_unchanged: boolean }>`
+  const query = sql<{ balance: number | null }>`
     with moved as (
       update merchants set balance = balance - ${values.amount}, balance_updated_at = ${values.createdAt}
       where id = ${values.merchantId} and balance - ${values.amount} >= 0
-        and (not cast(${values.checkCatalog} as boolean) or ${catalogUnchanged})
       returning balance
     ), placed as (
       insert into orders (order_no, merchant_id, transaction_id, request_hash, status, items, amount, esim_count, failure_reason, created_at, completed_at)
@@ -121,6 +105,6 @@ function orderInOneStatement(db: Db, values: OneStatementValues): Compilable<{ b
       select ${merchantId}, -cast(${values.amount} as bigint), 'order', cast(${values.orderNo} as text), null, ${createdAt}
       from moved
     )
-    select (select balance from moved) as balance, ${catalogUnchanged} as catalog_unchanged`;
+    select (select balance from moved) as balance`;
   return { compile: () => query.compile(db.kysely) };
 }

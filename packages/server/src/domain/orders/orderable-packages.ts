@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { PreparedStatement } from '../../db/prepared.js';
 import { LruCache } from '../../lib/lru.js';
-import { CATALOG_VERSION_KEY } from '../catalog/import.js';
 import type { PackageRecord } from './items.js';
 
 /**
@@ -14,26 +13,12 @@ export type OrderablePackage = Readonly<PackageRecord & { has_inventory: boolean
 
 export type PackageLookup = (reference: string) => Promise<OrderablePackage | undefined>;
 
-/** The plans as one order reads them, and which catalogue version they are of. */
-export interface CatalogView {
-  /** null before the catalogue's first change. */
-  readonly version: string | null;
-  /**
-   * True when the version was read for this order. False when it is the version this process
-   * read last, which the order must check as it writes (PostgreSQL's one-statement order does:
-   * orders/order-writes.ts); an order that cannot check it reads the catalogue afresh.
-   */
-  readonly fresh: boolean;
-  readonly find: PackageLookup;
-}
-
 /**
  * esim/order's base-plan look-ups, answered from memory while the catalogue is unchanged (one
  * per runtime: `ctx.services.orderablePackages`).
  *
- * An order reads the catalogue version fresh (one small statement, compiled once) and then
- * finds its plans here, or (PostgreSQL, `lastRead`) it takes the version last read and its
- * one statement checks it. Everything an order reads of a plan (an import, a price, a profile
+ * Each order reads the catalogue version fresh (one small statement, compiled once) and then
+ * finds its plans here. Everything an order reads of a plan (an import, a price, a profile
  * source, imported inventory) writes a new version in the same transaction
  * (newCatalogVersion), and a new version empties the cache: an order sees what it would have
  * read from the tables at that moment (before its transaction, as the look-ups always were).
@@ -50,32 +35,25 @@ export class OrderablePackageCache {
     this.versionQuery = new PreparedStatement((values) => db.kysely.selectFrom('meta').select('value').where('key', '=', values.key));
   }
 
-  /** The catalogue as it is now: its version read, the cache emptied if it changed. */
-  async current(): Promise<CatalogView> {
-    const { rows } = await this.versionQuery.run(this.db.kysely, { key: CATALOG_VERSION_KEY });
+  /** A look-up for one order, on the catalogue as it is now. */
+  async lookup(): Promise<PackageLookup> {
+    const { rows } = await this.versionQuery.run(this.db.kysely, { key: 'catalog_version' });
     const version = rows[0]?.value ?? null;
     if (version !== this.version) {
       this.plans.clear();
       this.version = version;
     }
-    return { version, fresh: true, find: this.find };
+    return (reference) => {
+      let found = this.plans.get(reference);
+      if (!found) {
+        found = findOrderablePackage(this.db, reference);
+        this.plans.set(reference, found);
+        // A failed read (the database was unreachable) is not an answer to keep.
+        found.catch(() => this.plans.delete(reference));
+      }
+      return found;
+    };
   }
-
-  /** The catalogue as this process last read it, without reading it; none before the first read. */
-  lastRead(): CatalogView | undefined {
-    return this.version === undefined ? undefined : { version: this.version, fresh: false, find: this.find };
-  }
-
-  private readonly find: PackageLookup = (reference) => {
-    let found = this.plans.get(reference);
-    if (!found) {
-      found = findOrderablePackage(this.db, reference);
-      this.plans.set(reference, found);
-      // A failed read (the database was unreachable) is not an answer to keep.
-      found.catch(() => this.plans.delete(reference));
-    }
-    return found;
-  };
 }
 
 /**
