@@ -46,6 +46,16 @@ describe('plans an order reads, cached per instance', () => {
     expect(before - (await balanceOf(orders, merchant))).toBe(51_000);
   });
 
+  it('the new price quoted in the first order after a change on another instance is accepted', async () => {
+    // The order reads the catalogue version before it prices, never the plan as it was cached
+    // before the change (orders/orderable-packages.ts).
+    ok(await post('catalog/price', { packageCode: 'EX-JP-1-7', price: 53_000 }));
+    const before = await balanceOf(orders, merchant);
+    const quoted = await order('EX-JP-1-7', 53_000);
+    expect(quoted.json, quoted.text).toMatchObject({ success: true });
+    expect(before - (await balanceOf(orders, merchant))).toBe(53_000);
+  });
+
   it('a profile source and imported inventory set on another instance decide the next order', async () => {
     // The simulator serves the plan while it has no source and no inventory.
     const simulated = await orderAndWait(orders, merchant, { packageInfoList: [{ packageCode: 'EX-JP-1-7', count: 1 }] });
