@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, depositFunds, ledgerSum, type CreatedMerchant, type Db, type ServiceContext } from '../src/index.js';
 import { BalanceReads } from '../src/domain/balance/query.js';
+import { countedDb } from './support/counted-db.js';
 import { call, paths, startTestServer, type TestServer } from './support/harness.js';
 
 // balance/query (field-notes §5: obj {balance, lastUpdateTime}): the balance is the ledger's,
@@ -167,15 +168,8 @@ describe('ledger', () => {
 describe('reads shared by a merchant\'s concurrent queries (BalanceReads)', () => {
   /** A BalanceReads on the server's database that counts the statements it runs. */
   function countedReads(): { reads: BalanceReads; statements: () => number } {
-    let statements = 0;
-    const kysely = new Proxy(ctx.db.kysely, {
-      get(target, property) {
-        const value = Reflect.get(target, property);
-        if (property === 'executeQuery') return (...args: Parameters<typeof target.executeQuery>) => (statements++, target.executeQuery(...args));
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    return { reads: new BalanceReads({ ...ctx.db, kysely } as Db), statements: () => statements };
+    const { db, statements } = countedDb(ctx.db);
+    return { reads: new BalanceReads(db), statements };
   }
   const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, importInventory, ledgerSum, type CreatedMerchant, type Db, type ServiceContext } from '../src/index.js';
 import { OrderWrites, type AllocationJobTimes, type NewOrderValues } from '../src/domain/orders/order-writes.js';
+import { countedDb } from './support/counted-db.js';
 import { call, paths, startTestServer, TEST_DATABASE, type TestServer } from './support/harness.js';
 
 // esim/order's writes (domain/orders/order-writes.ts). On PostgreSQL an order whose profiles
@@ -69,19 +70,11 @@ describe('an order\'s writes, whichever way it is placed', () => {
 describe.runIf(TEST_DATABASE === 'postgres')('PostgreSQL: a simulator order in one statement', () => {
   /** OrderWrites on the server's database, counting the statements it runs. */
   function countedWrites(): { writes: OrderWrites; db: Db; statements: () => number } {
-    let statements = 0;
-    const kysely = new Proxy(ctx.db.kysely, {
-      get(target, property) {
-        const value = Reflect.get(target, property);
-        if (property === 'executeQuery') return (...args: Parameters<typeof target.executeQuery>) => (statements++, target.executeQuery(...args));
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    const db = { ...ctx.db, kysely } as Db;
-    return { writes: new OrderWrites(db), db, statements: () => statements };
+    const { db, statements } = countedDb(ctx.db);
+    return { writes: new OrderWrites(db), db, statements };
   }
   let sequence = 0;
-  function orderOf(merchant: CreatedMerchant, amount: number, transactionId = randomUUID()): NewOrderValues & AllocationJobTimes {
+  function orderOf(merchant: CreatedMerchant, amount: number, transactionId: string = randomUUID()): NewOrderValues & AllocationJobTimes {
     const now = Date.now();
     return {
       orderNo: `BTEST${now}${String(++sequence).padStart(4, '0')}`,
