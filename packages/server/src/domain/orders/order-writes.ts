@@ -28,10 +28,11 @@ export type AllocationJobTimes = { jobRunAt: number; jobCreatedAt: number };
  *   enqueues its allocation and debits the ledger (orders/place.ts).
  * - `placeInOneStatement` (PostgreSQL): an order whose profiles all come later, from the
  *   simulator, has nothing else to write, and its row, its allocation job, the debit and its
- *   ledger entry go in one statement instead of a transaction of four (six round trips with
+ *   ledger entry go in one statement instead of a transaction of three (five round trips with
  *   begin and commit; the esimkit process spends more on each round trip than PostgreSQL
- *   takes to run the statement: docs/benchmarks.md). One statement is atomic by itself: a
- *   refusal (a transactionId already used, a balance too low) writes nothing.
+ *   takes to run the statement, and the merchant's balance row stays locked from the debit
+ *   to the commit: docs/benchmarks.md). One statement is atomic by itself: a refusal (a
+ *   transactionId already used, a balance too low) writes nothing.
  */
 export class OrderWrites {
   readonly insert: PreparedStatement<NewOrderValues, { id: number }>;

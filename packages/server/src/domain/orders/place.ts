@@ -26,9 +26,10 @@ export interface PlacedOrder {
 /**
  * esim/order. One transaction claims the transactionId, reserves inventory profiles (or
  * plans them at the SM-DP+), debits the ledger and enqueues allocation; any refusal rolls
- * all of it back. (On PostgreSQL an order whose profiles all come from the simulator is one
- * statement doing the same: orders/order-writes.ts.) The same transactionId with the same body answers the first result again
- * (no second charge); with another body it is refused with 200008 (field-notes §8).
+ * all of it back. On PostgreSQL an order whose profiles all come from the simulator is one
+ * statement doing the same (orders/order-writes.ts). The same transactionId with the same
+ * body answers the first result again (no second charge); with another body it is refused
+ * with 200008 (field-notes §8).
  */
 export async function placeOrder({ ctx, input }: Verb<PlaceOrderInput>): Promise<PlacedOrder> {
   const lookup = await ctx.services.orderablePackages.lookup();
