@@ -50,26 +50,19 @@ export async function allocateOrders(
   es2?: Es2Smdp,
   finishAllIn?: FinishAllIn,
 ): Promise<void> {
-  // The batch's orders still to allocate, each with whether its merchant fails allocations
-  // (sandbox) and whether it has ES2+ profiles: one statement, not three (each a round trip on
-  // PostgreSQL).
-  const rows = await ctx.db.kysely
-    .selectFrom('orders')
-    .innerJoin('merchants', 'merchants.id', 'orders.merchant_id')
-    .selectAll('orders')
-    .select((eb) => [
-      'merchants.fail_allocations',
-      eb.exists(eb.selectFrom('es2_profiles').select('es2_profiles.id').whereRef('es2_profiles.order_id', '=', 'orders.id')).as('has_es2_profiles'),
-    ])
-    .where('orders.id', 'in', batch.map((b) => b.orderId))
-    .where('orders.status', '=', 'ALLOCATING')
-    .execute();
-  if (rows.length === 0) return;
+  const db = ctx.db.kysely;
+  const ids = batch.map((b) => b.orderId);
+  const orders = await db.selectFrom('orders').selectAll().where('id', 'in', ids).where('status', '=', 'ALLOCATING').execute();
+  if (orders.length === 0) return;
+  const withEs2 = new Set((await db.selectFrom('es2_profiles').select('order_id').where('order_id', 'in', ids).execute()).map((r) => Number(r.order_id)));
+  const failing = new Set(
+    (await db.selectFrom('merchants').select('id').where('id', 'in', [...new Set(orders.map((o) => o.merchant_id))]).where('fail_allocations', '=', 1).execute()).map((m) => m.id),
+  );
   const jobOf = new Map(batch.map((b) => [b.orderId, b.job]));
   const together: Released[] = [];
-  for (const { fail_allocations: failing, has_es2_profiles: hasEs2, ...order } of rows) {
-    if (failing) await failOrder(ctx, order, 'allocation failed (sandbox fault)');
-    else if (hasEs2) await allocateOrder(ctx, smdp, order.id, jobOf.get(order.id), es2);
+  for (const order of orders) {
+    if (failing.has(order.merchant_id)) await failOrder(ctx, order, 'allocation failed (sandbox fault)');
+    else if (withEs2.has(order.id)) await allocateOrder(ctx, smdp, order.id, jobOf.get(order.id), es2);
     else together.push({ order, es2Profiles: [], job: jobOf.get(order.id) });
   }
   // Every other order of the batch reached its end above (failed, or allocated alone): the
