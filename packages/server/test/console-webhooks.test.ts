@@ -91,7 +91,9 @@ describe('console webhooks', () => {
     expect(first).toMatch(/^whsec_/);
     await page.getByRole('button', { name: 'Rotate the secret' }).click();
     await expect.poll(async () => (await webhookSigningState({ ctx: server.runtime.ctx, input: { accessCode: merchant.accessCode } })).secret).not.toBe(first);
-    await expectHeading(page, 'Webhooks');
+    // The page after the rotation carries the same notice as the one before it, so wait for
+    // the new secret in the page itself before opening it: a click on the old page is lost.
+    await expect.poll(async () => (await secretCode.textContent())?.trim()).not.toBe(first);
     await page.getByText('Show the signing secret').click();
     const second = await secretCode.innerText();
     expect(second).not.toBe(first);
