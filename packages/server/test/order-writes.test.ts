@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiError, importInventory, ledgerSum, type CreatedMerchant, type Db, type ServiceContext } from '../src/index.js';
 import { OrderWrites, type AllocationJobTimes, type NewOrderValues } from '../src/domain/orders/order-writes.js';
 import { countedDb } from './support/counted-db.js';
@@ -46,10 +46,19 @@ describe('an order\'s writes, whichever way it is placed', () => {
     it(`${slug === SIMULATED ? 'simulator' : 'inventory'} order: the order, one allocation job due after the delay, one debit`, async () => {
       const price = prices.get(slug)!;
       const merchant = await server.merchant({ balance: price * 3 });
+      // Which way the server placed it (both spies call through): one statement only for a
+      // simulator order on PostgreSQL.
+      const oneStatement = vi.spyOn(ctx.services.orderWrites, 'placeInOneStatement');
+      const inTransaction = vi.spyOn(ctx.services.orderWrites.insert, 'run');
       const before = Date.now();
       const placed = await call(server, ORDER, { transactionId: randomUUID(), amount: price, packageInfoList: [{ packageCode: slug, count: 1 }] }, { accessCode: merchant.accessCode });
       const after = Date.now();
+      const ways = [oneStatement.mock.calls.length, inTransaction.mock.calls.length];
+      oneStatement.mockRestore();
+      inTransaction.mockRestore();
       expect(placed.json, placed.text).toMatchObject({ success: true });
+      const inOne = slug === SIMULATED && TEST_DATABASE === 'postgres';
+      expect(ways).toEqual(inOne ? [1, 0] : [0, 1]);
       const { order, jobs, entries, balance, ledger } = await writtenFor(merchant, placed.json.obj.orderNo);
       expect(order).toMatchObject({ merchant_id: merchant.id, status: 'ALLOCATING', amount: price, esim_count: 1, failure_reason: null, completed_at: null });
       expect(jobs).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { sql, type Compilable } from 'kysely';
+import { sql, type Compilable, type RawBuilder } from 'kysely';
 import type { LedgerKind } from '../db/schema.js';
 import type { Db } from '../db/connect.js';
 import { PreparedStatement } from '../db/prepared.js';
@@ -16,7 +16,7 @@ export interface LedgerEntryInput {
   now: Date;
 }
 
-type PostingValues = {
+export type PostingValues = {
   merchantId: number;
   amount: number;
   kind: LedgerKind;
@@ -96,21 +96,42 @@ export class Ledger {
 /**
  * PostgreSQL: the balance moves and the entry is written by one statement. When the balance
  * would go below zero the UPDATE moves nothing, so the INSERT, selecting from it, writes
- * nothing and nothing is returned. The casts type the parameters, which a SELECT list leaves as text.
+ * nothing and nothing is returned.
  */
 function entryWithBalance(db: Db, values: PostingValues): Compilable<{ balance: number }> {
+  const posting = postingInOneStatement(values);
   const query = sql<{ balance: number }>`
-    with moved as (
-      update merchants set balance = balance + ${values.amount}, balance_updated_at = ${values.at}
-      where id = ${values.merchantId} and balance + ${values.amount} >= 0
-      returning balance
-    )
-    insert into ledger_entries (merchant_id, amount, kind, reference, note, created_at)
-    select cast(${values.merchantId} as bigint), cast(${values.amount} as bigint), cast(${values.kind} as text),
-      cast(${values.reference} as text), cast(${values.note} as text), cast(${values.at} as bigint)
-    from moved
+    with moved as (${posting.moveBalance})
+    ${posting.insertEntryFromMoved}
     returning (select balance from moved) as balance`;
   return { compile: () => query.compile(db.kysely) };
+}
+
+/**
+ * A posting as two parts of one PostgreSQL statement, for statements that write more beside
+ * it (an order's: orders/order-writes.ts), so that only the ledger says how money moves.
+ *
+ * - `moveBalance`: the UPDATE that moves the balance only if it stays at or above zero,
+ *   returning the new balance. It must be the WITH clause named `moved`.
+ * - `insertEntryFromMoved`: the INSERT of the entry, selecting from `moved`, so that it writes
+ *   nothing when the balance did not move.
+ *
+ * A value may be SQL instead of a parameter: a prepared statement's values are stand-ins
+ * (db/prepared.ts), so one computed from another is written in SQL. The casts type the
+ * parameters, which a SELECT list leaves as text.
+ */
+export function postingInOneStatement(values: { [K in keyof PostingValues]: PostingValues[K] | RawBuilder<PostingValues[K]> }): { moveBalance: RawBuilder<unknown>; insertEntryFromMoved: RawBuilder<unknown> } {
+  return {
+    moveBalance: sql`
+      update merchants set balance = balance + ${values.amount}, balance_updated_at = ${values.at}
+      where id = ${values.merchantId} and balance + ${values.amount} >= 0
+      returning balance`,
+    insertEntryFromMoved: sql`
+      insert into ledger_entries (merchant_id, amount, kind, reference, note, created_at)
+      select cast(${values.merchantId} as bigint), cast(${values.amount} as bigint), cast(${values.kind} as text),
+        cast(${values.reference} as text), cast(${values.note} as text), cast(${values.at} as bigint)
+      from moved`,
+  };
 }
 
 const DEBIT_NAMES: Partial<Record<LedgerKind, string>> = { order: 'the order', topup: 'the top-up' };

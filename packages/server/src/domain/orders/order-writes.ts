@@ -1,7 +1,7 @@
 import { sql, type Compilable } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { PreparedStatement } from '../../db/prepared.js';
-import { insufficientBalance } from '../ledger.js';
+import { insufficientBalance, postingInOneStatement } from '../ledger.js';
 
 /** An accepted order's row, as esim/order writes it. */
 export type NewOrderValues = {
@@ -76,21 +76,26 @@ export class OrderWrites {
 }
 
 /**
- * The balance moves first, only if it stays at or above zero; the order is inserted from its
- * row, the job from the order's, the ledger entry from the balance's. When the balance would
- * go below zero nothing is moved, so nothing is inserted and the balance returned is null.
- * Data-modifying WITH clauses all run once and to completion, read or not. The casts type the
- * parameters, which a SELECT list leaves as text. The job's payload is the JSON
- * `{"orderId":N}` that enqueueJob would write.
+ * The balance moves first, only if it stays at or above zero (the ledger's posting:
+ * ledger.ts); the order is inserted from its row, the job from the order's, the ledger entry
+ * from the balance's. When the balance would go below zero nothing is moved, so nothing is
+ * inserted and the balance returned is null. Data-modifying WITH clauses all run once and to
+ * completion, read or not. The casts type the parameters, which a SELECT list leaves as text.
+ * The job's payload is the JSON `{"orderId":N}` that enqueueJob would write.
  */
 function orderInOneStatement(db: Db, values: NewOrderValues & AllocationJobTimes): Compilable<{ balance: number | null }> {
   const merchantId = sql`cast(${values.merchantId} as bigint)`;
   const createdAt = sql`cast(${values.createdAt} as bigint)`;
+  const posting = postingInOneStatement({
+    merchantId: values.merchantId,
+    amount: sql<number>`-cast(${values.amount} as bigint)`,
+    kind: 'order',
+    reference: values.orderNo,
+    note: null,
+    at: values.createdAt,
+  });
   const query = sql<{ balance: number | null }>`
-    with moved as (
-      update merchants set balance = balance - ${values.amount}, balance_updated_at = ${values.createdAt}
-      where id = ${values.merchantId} and balance - ${values.amount} >= 0
-      returning balance
+    with moved as (${posting.moveBalance}
     ), placed as (
       insert into orders (order_no, merchant_id, transaction_id, request_hash, status, items, amount, esim_count, failure_reason, created_at, completed_at)
       select cast(${values.orderNo} as text), ${merchantId}, cast(${values.transactionId} as text), cast(${values.requestHash} as text),
@@ -101,10 +106,7 @@ function orderInOneStatement(db: Db, values: NewOrderValues & AllocationJobTimes
       insert into jobs (kind, payload, run_at, created_at, merchant_id, dedupe_key)
       select 'allocate-order', '{"orderId":' || placed.id || '}', cast(${values.jobRunAt} as bigint), cast(${values.jobCreatedAt} as bigint), ${merchantId}, null
       from placed
-    ), debited as (
-      insert into ledger_entries (merchant_id, amount, kind, reference, note, created_at)
-      select ${merchantId}, -cast(${values.amount} as bigint), 'order', cast(${values.orderNo} as text), null, ${createdAt}
-      from moved
+    ), debited as (${posting.insertEntryFromMoved}
     )
     select (select balance from moved) as balance`;
   return { compile: () => query.compile(db.kysely) };
