@@ -22,6 +22,13 @@ export interface Dialect {
    * than the separate ones (docs/benchmarks.md).
    */
   combinesStatements: boolean;
+  /**
+   * SQLite has one writer, in this process, so its transactions run one after another anyway,
+   * and a commit (writing the changed pages to the log) costs more than the writes: those that
+   * arrive in one event-loop turn share one (db/group-commit.ts). PostgreSQL's transactions
+   * run side by side on their own connections, and grouping them would queue them.
+   */
+  sharesCommits: boolean;
   /** True when an error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
 }
@@ -32,6 +39,7 @@ export const sqliteDialect: Dialect = {
   bigint: 'integer',
   skipLocked: false,
   combinesStatements: false,
+  sharesCommits: true,
   isUniqueViolation: (error) => /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(String((error as { code?: unknown })?.code)),
 };
 
@@ -41,6 +49,7 @@ export const postgresDialect: Dialect = {
   bigint: 'bigint',
   skipLocked: true,
   combinesStatements: true,
+  sharesCommits: false,
   isUniqueViolation: (error) => (error as { code?: unknown })?.code === '23505',
 };
 

@@ -1,5 +1,9 @@
-import { sql, type Compilable } from 'kysely';
+import { sql, type Compilable, type Transaction } from 'kysely';
 import type { Db } from '../../db/connect.js';
+import { GroupCommit } from '../../db/group-commit.js';
+import type { Database } from '../../db/schema.js';
+import type { Executor } from '../../db/transaction.js';
+import type { JobPayloads } from '../../jobs/catalog.js';
 import { PreparedStatement } from '../../db/prepared.js';
 import { insufficientBalance, postingInOneStatement } from '../ledger.js';
 
@@ -36,9 +40,12 @@ export type AllocationJobTimes = { jobRunAt: number; jobCreatedAt: number };
  */
 export class OrderWrites {
   readonly insert: PreparedStatement<NewOrderValues, { id: number }>;
+  private readonly allocationJob: PreparedStatement<AllocationJobTimes & { payload: string; merchantId: number }>;
   private readonly whole: PreparedStatement<NewOrderValues & AllocationJobTimes, { balance: number | null }> | undefined;
+  private readonly groupCommit: GroupCommit | undefined;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
+    this.groupCommit = db.dialect.sharesCommits ? new GroupCommit(db.kysely) : undefined;
     this.insert = new PreparedStatement((values) =>
       db.kysely
         .insertInto('orders')
@@ -57,7 +64,31 @@ export class OrderWrites {
         })
         .returning('id'),
     );
+    this.allocationJob = new PreparedStatement((values) =>
+      db.kysely.insertInto('jobs').values({
+        kind: 'allocate-order',
+        payload: values.payload,
+        run_at: values.jobRunAt,
+        created_at: values.jobCreatedAt,
+        merchant_id: values.merchantId,
+        dedupe_key: null,
+      }),
+    );
     this.whole = db.dialect.combinesStatements ? new PreparedStatement((values) => orderInOneStatement(db, values)) : undefined;
+  }
+
+  /**
+   * The transaction an order's writes go in (`insert` and the rest, orders/place.ts): on
+   * SQLite it shares its commit with the other orders of the event-loop turn.
+   */
+  inTransaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.groupCommit ? this.groupCommit.run(work) : this.db.kysely.transaction().execute(work);
+  }
+
+  /** The order's allocation job, in the order's transaction: the row enqueueJob would write, without building it each time. */
+  async queueAllocation(tx: Executor, job: { orderId: number; merchantId: number } & AllocationJobTimes): Promise<void> {
+    const payload: JobPayloads['allocate-order'] = { orderId: job.orderId };
+    await this.allocationJob.run(tx, { payload: JSON.stringify(payload), merchantId: job.merchantId, jobRunAt: job.jobRunAt, jobCreatedAt: job.jobCreatedAt });
   }
 
   /** Whether this database places a simulator-only order in one statement. */

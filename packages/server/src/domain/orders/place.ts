@@ -1,6 +1,5 @@
 import type { Selectable } from 'kysely';
 import type { OrdersTable } from '../../db/schema.js';
-import { enqueueJob } from '../../jobs/queue.js';
 import type { Verb } from '../context.js';
 import { ApiError } from '../errors.js';
 import { newOrderNo } from '../identifiers.js';
@@ -75,7 +74,7 @@ async function placeNewOrder(ctx: Verb<unknown>['ctx'], input: PlaceOrderInput, 
     const wallNow = Date.now();
     await writes.placeInOneStatement(ctx.db, { ...order, jobRunAt: wallNow + delay, jobCreatedAt: wallNow });
   } else {
-    await ctx.db.kysely.transaction().execute(async (tx) => {
+    await writes.inTransaction(async (tx) => {
       const { rows } = await writes.insert.run(tx, order);
       const orderId = Number(rows[0]!.id);
       for (const [index, item] of items.entries()) {
@@ -83,7 +82,8 @@ async function placeNewOrder(ctx: Verb<unknown>['ctx'], input: PlaceOrderInput, 
         if (source.kind === 'inventory') await reserveProfiles(tx, ctx.db.dialect, item.packageCode, orderId, item.count);
         if (source.kind === 'es2plus') await planEs2Profiles(tx, orderId, { packageCode: item.packageCode, profileType: source.profileType, count: item.count });
       }
-      await enqueueJob(tx, { kind: 'allocate-order', payload: { orderId }, delayMs: delay, merchantId: ctx.merchant.id });
+      const wallNow = Date.now();
+      await writes.queueAllocation(tx, { orderId, merchantId: ctx.merchant.id, jobRunAt: wallNow + delay, jobCreatedAt: wallNow });
       // The debit last: it locks the merchant's balance row until commit (ledger.ts).
       await ctx.services.ledger.post(tx, { merchantId: ctx.merchant.id, amount: -total, kind: 'order', reference: orderNo, now });
     });
