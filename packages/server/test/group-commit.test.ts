@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type Db } from '../src/db/connect.js';
 import { GroupCommit } from '../src/db/group-commit.js';
@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await sql`DELETE FROM t`.execute(db.kysely);
-  groups = new GroupCommit(db.kysely as unknown as Kysely<never>);
+  groups = new GroupCommit(db.kysely);
   seen.clear();
 });
 

@@ -11,9 +11,15 @@ export const MASK = '••••';
 
 /** A body as the log keeps it. */
 export function loggedBody(body: string | Buffer): string {
+  // Most bodies are short strings: at most 3 UTF-8 bytes a UTF-16 unit, so one this short
+  // is kept whole, without encoding it to count its bytes.
+  if (typeof body === 'string' && body.length <= MAX_LOGGED_BYTES / 3) return masked(body);
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  const head = masked(bytes.subarray(0, MAX_LOGGED_BYTES).toString('utf8'));
+  return bytes.length > MAX_LOGGED_BYTES ? `${head}… (${bytes.length} bytes in all)` : head;
+}
+
+function masked(text: string): string {
   // A raw NUL byte is written as \u0000: PostgreSQL text cannot hold one.
-  const head = bytes.subarray(0, MAX_LOGGED_BYTES).toString('utf8').replace(/\u0000/g, '\\u0000');
-  const masked = head.replace(SECRET_FIELD, `"$1"$2"${MASK}"`).replace(SECRET_VALUE, `"${MASK}"`);
-  return bytes.length > MAX_LOGGED_BYTES ? `${masked}… (${bytes.length} bytes in all)` : masked;
+  return text.replace(/\u0000/g, '\\u0000').replace(SECRET_FIELD, `"$1"$2"${MASK}"`).replace(SECRET_VALUE, `"${MASK}"`);
 }
