@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startChild, type Child } from './shared.js';
+import { startChild, type Child, type CpuSample } from './shared.js';
 
 // The esimkit processes of one lifecycle run, all on the same database, and where they run.
 //
@@ -42,6 +42,8 @@ export function describePinning(pinning: Pinning, count?: number): string {
 export interface Instances {
   urls: string[];
   accessCode: string;
+  /** CPU time the instances' processes have used so far, microseconds, all together. */
+  cpuMicros(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -85,7 +87,8 @@ export async function startInstances(options: InstanceOptions): Promise<Instance
       urls.push(ready.url);
       if (index === 0) accessCode = ready.accessCode!;
     }
-    return { urls, accessCode, stop };
+    const cpuMicros = async () => (await Promise.all(children.map((child) => child.ask<CpuSample>({ type: 'cpu' })))).reduce((sum, sample) => sum + sample.cpuMicros, 0);
+    return { urls, accessCode, cpuMicros, stop };
   } catch (error) {
     await stop();
     throw error;

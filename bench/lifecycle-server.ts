@@ -3,7 +3,7 @@ import { Session } from 'node:inspector/promises';
 import { randomBytes } from 'node:crypto';
 import { createMerchant, importInventory, loadConfig, startServer, type InventoryRow } from '@esimkit/server';
 import { BENCH_PACKAGE } from './lifecycle-measure.js';
-import { serveParent } from './shared.js';
+import { cpuSample, serveParent } from './shared.js';
 
 // Child process of bench/lifecycle.ts: esimkit as `esimkit serve` runs it (configuration
 // from the environment the parent sets), plus an unlimited merchant with ample funds.
@@ -26,7 +26,7 @@ try {
   if (inventory > 0) await importInventory({ ctx: server.runtime.ctx, input: benchProfiles(inventory) });
   const merchant =
     process.env.BENCH_MERCHANT === 'existing' ? undefined : await createMerchant({ ctx: server.runtime.ctx, input: { name: 'bench', rateLimit: 0, balance: 100_000_000_000 } });
-  serveParent({}, async () => {
+  serveParent({ cpu: () => cpuSample() }, async () => {
     if (session && profileFile) writeFileSync(profileFile, JSON.stringify((await session.post('Profiler.stop')).profile));
     await server.close();
   });

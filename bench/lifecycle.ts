@@ -106,13 +106,18 @@ async function lifecycle() {
 async function instanceSweep(counts: number[]) {
   const rows: string[][] = [];
   for (const count of counts) {
-    const result = await withInstances(count, singleOrders, (instances, receiver) => measureAllocation(instances, receiver, { batch: 1, orders: singleOrders, connections }));
-    rows.push([String(count), result.ordersPerSecond.toFixed(0), result.p50.toFixed(1), result.p99.toFixed(1)]);
+    const result = await withInstances(count, singleOrders, async (instances, receiver) => {
+      const cpuBefore = await instances.cpuMicros();
+      const allocation = await measureAllocation(instances, receiver, { batch: 1, orders: singleOrders, connections });
+      return { ...allocation, cpuPerOrder: ((await instances.cpuMicros()) - cpuBefore) / singleOrders };
+    });
+    rows.push([String(count), result.ordersPerSecond.toFixed(0), result.p50.toFixed(1), result.p99.toFixed(1), result.cpuPerOrder.toFixed(0)]);
   }
   console.log(`\nesimkit lifecycle benchmark, instance sweep: ${database}, ${mode} mode, ${connections} connections, ${singleOrders} orders of 1 eSIM per row`);
   console.log(`pinning ${pinning}, the same in every row: ${describePinning(pinning)}\n`);
-  printTable([['instances', 'orders/s', 'p50 ms', 'p99 ms'], ...rows]);
+  printTable([['instances', 'orders/s', 'p50 ms', 'p99 ms', 'esimkit CPU µs/order'], ...rows]);
   console.log('\norders/s = single-eSIM orders allocated per second (first order sent to last ORDER_STATUS received); p50/p99 = order request latency');
+  console.log("esimkit CPU µs/order = CPU time of the esimkit processes over the run / orders (PostgreSQL's own not counted): less drift from the machine's speed than orders/s");
 }
 
 if (sweep) await instanceSweep(sweep);
