@@ -3,7 +3,7 @@ import { BufferedWriter } from '../src/db/buffered-writer.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 
 // The request log's background writer (db/buffered-writer.ts): rows go in statements of at
-// most 100, each size built once. Every row must arrive whole, in order, on both databases.
+// most 100 (db/insert-rows.ts). Every row must arrive whole, in order, on both databases.
 const COLUMNS = ['merchant_id', 'request_id', 'endpoint', 'code', 'latency_us', 'ip', 'request_body', 'response_body', 'shared_answer_id', 'created_at'] as const;
 
 let server: TestServer;
@@ -40,7 +40,7 @@ async function written(prefix: string) {
 
 describe('BufferedWriter', () => {
   it('writes 250 rows as 100 + 100 + 50, then 3 more, each row whole and in order', async () => {
-    const writer = new BufferedWriter(server.runtime.ctx.db, 'api_requests', COLUMNS, { flushMs: 60_000 });
+    const writer = new BufferedWriter(server.runtime.ctx.db, 'api_requests', { flushMs: 60_000 });
     const rows = Array.from({ length: 250 }, (_, i) => row(`bw-a-${String(i).padStart(3, '0')}`, i));
     for (const r of rows) writer.add(r);
     await writer.flush();
@@ -54,7 +54,7 @@ describe('BufferedWriter', () => {
   });
 
   it('drops rows past maxBuffered and counts them', async () => {
-    const writer = new BufferedWriter(server.runtime.ctx.db, 'api_requests', COLUMNS, { flushMs: 60_000, maxBuffered: 5 });
+    const writer = new BufferedWriter(server.runtime.ctx.db, 'api_requests', { flushMs: 60_000, maxBuffered: 5 });
     for (let i = 0; i < 8; i++) writer.add(row(`bw-c-${i}`, i));
     await writer.close();
     expect(writer.dropped).toBe(3);

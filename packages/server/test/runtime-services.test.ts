@@ -73,6 +73,8 @@ describe('no per-process state at module level', () => {
     'http/install-pages.ts WITHDRAWN': 'a constant set of statuses',
     'console/assets.ts loaded': 'the bytes of files shipped with the package, read once: they cannot change while the process runs',
     'jobs/queue.ts deliveryJobOfTransaction': "remembered with a transaction object and gone with it: the transaction's, not the process's",
+    'db/insert-rows.ts built': "statements remembered with a database connection's dialect adapter and gone with it: the runtime's, not the process's",
+    'lib/random.ts taken': "how much of the pool of CSPRNG bytes is handed out: bytes drawn ahead, no state of the service (node's randomUUID pools the same way)",
   };
 
   it('only the named constants and the transaction-scoped association', () => {

@@ -1,10 +1,8 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Insertable } from 'kysely';
 import type { Db } from './connect.js';
-import { PreparedStatement } from './prepared.js';
+import { insertRows, MAX_ROWS_PER_INSERT } from './insert-rows.js';
 import type { Database } from './schema.js';
-
-const CHUNK_ROWS = 100;
 
 /**
  * Rows written in the background: buffered and inserted in one statement every `flushMs`, so
@@ -18,15 +16,12 @@ export class BufferedWriter<T extends keyof Database & string> {
   private buffer: Insertable<Database[T]>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
-  /** The insert of N rows, by N: built once each (building 100 rows took longer than writing them). */
-  private readonly inserts = new Map<number, PreparedStatement<Record<string, unknown>>>();
   dropped = 0;
 
-  /** `columns`: every row's, each given in every row (null, not left out). */
+  /** Every row gives every column (null, not left out): insertRows. */
   constructor(
     private readonly db: Db,
     private readonly table: T,
-    private readonly columns: readonly (keyof Insertable<Database[T]> & string)[],
     private readonly options: {
       flushMs: number;
       maxBuffered?: number;
@@ -62,36 +57,13 @@ export class BufferedWriter<T extends keyof Database & string> {
       // A statement of at most 100 rows, then the event loop's turn: better-sqlite3 runs a
       // statement on the main thread, and one of thousands of rows held every request waiting
       // behind it (a p99 of 25 ms under load).
-      for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
+      for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT) {
         if (i > 0) await setImmediate();
-        const chunk = rows.slice(i, i + CHUNK_ROWS);
-        await this.insertOf(chunk.length).run(this.db.kysely, this.valuesOf(chunk));
+        await insertRows(this.db.kysely, this.table, rows.slice(i, i + MAX_ROWS_PER_INSERT));
       }
     } catch (error) {
       this.options.onError?.(error);
     }
-  }
-
-  private insertOf(rowCount: number): PreparedStatement<Record<string, unknown>> {
-    let insert = this.inserts.get(rowCount);
-    if (!insert) {
-      insert = new PreparedStatement((values) =>
-        this.db.kysely.insertInto(this.table).values(
-          Array.from({ length: rowCount }, (_, row) => Object.fromEntries(this.columns.map((column) => [column, values[`${row}:${column}`]]))) as never,
-        ),
-      );
-      this.inserts.set(rowCount, insert);
-    }
-    return insert;
-  }
-
-  /** The rows as the values of insertOf's statement: `row:column`. */
-  private valuesOf(rows: Insertable<Database[T]>[]): Record<string, unknown> {
-    const values: Record<string, unknown> = {};
-    for (const [index, row] of rows.entries()) {
-      for (const column of this.columns) values[`${index}:${column}`] = (row as Record<string, unknown>)[column];
-    }
-    return values;
   }
 
   async close(): Promise<void> {

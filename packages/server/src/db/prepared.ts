@@ -26,6 +26,21 @@ export class PreparedStatement<Values extends Record<string, unknown>, Row = unk
     if (!this.compiled.parameters.some((parameter) => parameter instanceof Slot)) throw new Error(`prepared statement without values: ${this.compiled.sql}`);
   }
 
+  /** For each of the statement's parameters in order, the name of the value it stands for (undefined: a constant). */
+  get parameterNames(): (string | undefined)[] {
+    return this.compiled.parameters.map((parameter) => (parameter instanceof Slot ? parameter.name : undefined));
+  }
+
+  /**
+   * Runs with every parameter given in the statement's order (parameterNames), constants
+   * included: for a caller that maps its values to positions once (db/insert-rows.ts) instead
+   * of by name on every run.
+   */
+  runParameters(executor: Executor, parameters: readonly unknown[]): Promise<QueryResult<Row>> {
+    if (parameters.length !== this.compiled.parameters.length) throw new Error(`prepared statement: ${parameters.length} parameters for ${this.compiled.parameters.length}`);
+    return executor.executeQuery({ ...this.compiled, parameters });
+  }
+
   run(executor: Executor, values: Values): Promise<QueryResult<Row>> {
     const parameters = this.compiled.parameters.map((parameter) => {
       if (!(parameter instanceof Slot)) return parameter;

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { JobsTable } from '../db/schema.js';
+import { insertRows } from '../db/insert-rows.js';
 import type { Executor } from '../db/transaction.js';
 import type { JobPayloads } from './catalog.js';
 
@@ -38,10 +39,11 @@ export async function enqueueJob<P = JobPayloads, K extends keyof P & string = k
 export async function enqueueJobs<P = JobPayloads, K extends keyof P & string = keyof P & string>(tx: Executor, jobs: readonly Omit<NewJob<P, K>, 'dedupeKey'>[]): Promise<void> {
   if (jobs.length === 0) return;
   const wallNow = Date.now();
-  await tx
-    .insertInto('jobs')
-    .values(jobs.map((job) => jobRow(job, wallNow)))
-    .execute();
+  await insertRows(
+    tx,
+    'jobs',
+    jobs.map((job) => jobRow(job, wallNow)),
+  );
 }
 
 function jobRow<P, K extends keyof P & string>(job: NewJob<P, K>, wallNow: number) {

@@ -1,3 +1,4 @@
+import { insertRows } from '../../db/insert-rows.js';
 import type { Executor } from '../../db/transaction.js';
 import { emitWebhooks, type EventToEmit } from '../webhooks/emit.js';
 
@@ -29,20 +30,19 @@ function webhookEsimStatus(status: string): string {
  */
 export async function recordStatusChanges(tx: Executor, changes: StatusChange[]): Promise<void> {
   if (changes.length === 0) return;
-  await tx
-    .insertInto('esim_events')
-    .values(
-      changes.map((c) => ({
-        esim_id: c.esimId,
-        merchant_id: c.merchantId,
-        field: c.field,
-        from_value: c.from,
-        to_value: c.to,
-        actor: c.actor,
-        at: c.at.getTime(),
-      })),
-    )
-    .execute();
+  await insertRows(
+    tx,
+    'esim_events',
+    changes.map((c) => ({
+      esim_id: c.esimId,
+      merchant_id: c.merchantId,
+      field: c.field,
+      from_value: c.from,
+      to_value: c.to,
+      actor: c.actor,
+      at: c.at.getTime(),
+    })),
+  );
 
   const notable = changes.filter((c) => c.from !== null);
   if (notable.length === 0) return;

@@ -1,3 +1,4 @@
+import { insertRows } from '../../db/insert-rows.js';
 import type { Selectable } from 'kysely';
 import type { OrdersTable } from '../../db/schema.js';
 import type { Es2Smdp, ProfileSource } from '../ports.js';
@@ -116,22 +117,26 @@ async function allocateReleased(ctx: ServiceContext, smdp: ProfileSource, releas
     const written = plans.filter((p) => claimedIds.has(p.order.id));
     const esims = written.flatMap((plan) => esimRows(plan, packages, minted, tranNos, now));
     if (esims.length) {
-      const inserted = await tx.insertInto('esims').values(esims.map((e) => e.row)).returning(['id', 'esim_tran_no', 'package_code', 'price', 'total_volume', 'total_duration', 'merchant_id']).execute();
-      await tx
-        .insertInto('esim_packages')
-        .values(
-          inserted.map((e) => ({
-            esim_id: e.id,
-            package_code: e.package_code,
-            kind: 'BASE' as const,
-            volume: e.total_volume,
-            duration: e.total_duration,
-            price: e.price,
-            tran_no: e.esim_tran_no,
-            created_at: now.getTime(),
-          })),
-        )
-        .execute();
+      const inserted = await insertRows(
+        tx,
+        'esims',
+        esims.map((e) => e.row),
+        ['id', 'esim_tran_no', 'package_code', 'price', 'total_volume', 'total_duration', 'merchant_id'],
+      );
+      await insertRows(
+        tx,
+        'esim_packages',
+        inserted.map((e) => ({
+          esim_id: e.id,
+          package_code: e.package_code,
+          kind: 'BASE' as const,
+          volume: e.total_volume,
+          duration: e.total_duration,
+          price: e.price,
+          tran_no: e.esim_tran_no,
+          created_at: now.getTime(),
+        })),
+      );
       await recordAllocation(
         tx,
         inserted.map((e) => ({ id: e.id, merchantId: e.merchant_id })),

@@ -23,19 +23,6 @@ export interface RequestLogEntry {
  */
 export const SHARED_ANSWER_RENEW_MS = 3_600_000;
 
-const LOGGED_COLUMNS = [
-  'merchant_id',
-  'request_id',
-  'endpoint',
-  'code',
-  'latency_us',
-  'ip',
-  'request_body',
-  'response_body',
-  'shared_answer_id',
-  'created_at',
-] as const;
-
 interface SharedAnswer {
   id: string;
   since: number;
@@ -59,7 +46,7 @@ export class RequestLogRecorder {
     private readonly db: Db,
     private readonly options: { flushMs?: number; maxBuffered?: number; onError?: (error: unknown) => void } = {},
   ) {
-    this.writer = new BufferedWriter(db, 'api_requests', LOGGED_COLUMNS, { flushMs: options.flushMs ?? 500, maxBuffered: options.maxBuffered, onError: options.onError });
+    this.writer = new BufferedWriter(db, 'api_requests', { flushMs: options.flushMs ?? 500, maxBuffered: options.maxBuffered, onError: options.onError });
   }
 
   /** Entries dropped because the buffer was full. */

@@ -1,4 +1,5 @@
 import { formatEventTime, type NotifyType, type WebhookContent } from '@esimkit/contract';
+import { insertRows } from '../../db/insert-rows.js';
 import { withTransaction, type Executor } from '../../db/transaction.js';
 import { enqueueDeliveries, enqueueJobs } from '../../jobs/queue.js';
 import { randomHex } from '../../lib/random.js';
@@ -43,26 +44,25 @@ async function writeEvents(tx: Executor, events: EventToEmit[], options: EmitOpt
   const merchants = await tx.selectFrom('merchants').select(['id', 'webhook_url']).where('id', 'in', merchantIds).execute();
   const withEndpoint = new Set(merchants.filter((m) => m.webhook_url).map((m) => m.id));
   const wallNow = Date.now();
-  const rows = await tx
-    .insertInto('webhook_events')
-    .values(
-      events.map((event) => {
-        const notifyId = randomHex(16);
-        const pending = withEndpoint.has(event.merchantId);
-        return {
-          merchant_id: event.merchantId,
-          notify_id: notifyId,
-          notify_type: event.type,
-          body: webhookBody(event.type, notifyId, event.at, event.content as WebhookContent<typeof event.type>),
-          status: pending ? ('pending' as const) : ('no_endpoint' as const),
-          next_attempt_at: pending ? wallNow : null,
-          delivered_at: null,
-          created_at: wallNow,
-        };
-      }),
-    )
-    .returning(['id', 'merchant_id'])
-    .execute();
+  const rows = await insertRows(
+    tx,
+    'webhook_events',
+    events.map((event) => {
+      const notifyId = randomHex(16);
+      const pending = withEndpoint.has(event.merchantId);
+      return {
+        merchant_id: event.merchantId,
+        notify_id: notifyId,
+        notify_type: event.type,
+        body: webhookBody(event.type, notifyId, event.at, event.content as WebhookContent<typeof event.type>),
+        status: pending ? ('pending' as const) : ('no_endpoint' as const),
+        next_attempt_at: pending ? wallNow : null,
+        delivered_at: null,
+        created_at: wallNow,
+      };
+    }),
+    ['id', 'merchant_id'],
+  );
   if (options.unrelated) {
     const pending = rows.filter((r) => withEndpoint.has(r.merchant_id));
     await enqueueJobs(tx, pending.map((r) => ({ kind: 'deliver-webhook' as const, payload: { eventIds: [r.id] }, merchantId: r.merchant_id })));
