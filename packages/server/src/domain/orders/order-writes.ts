@@ -28,8 +28,10 @@ export type AllocationJobTimes = { jobRunAt: number; jobCreatedAt: number };
  * esim/order's writes, compiled once per runtime (`ctx.services.orderWrites`): every order
  * runs them.
  *
- * - `insert`: the order's row, in the transaction that also reserves or plans its profiles,
- *   enqueues its allocation and debits the ledger (orders/place.ts).
+ * - `inTransaction`, `insert`, `queueAllocation`: the transaction of an order (on SQLite
+ *   sharing its commit with the turn's other orders: db/group-commit.ts), the order's row and
+ *   its allocation job in it; the transaction also reserves or plans its profiles and debits
+ *   the ledger (orders/place.ts).
  * - `placeInOneStatement` (PostgreSQL): an order whose profiles all come later, from the
  *   simulator, has nothing else to write, and its row, its allocation job, the debit and its
  *   ledger entry go in one statement instead of a transaction of three (five round trips with
