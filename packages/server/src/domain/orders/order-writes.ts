@@ -2,8 +2,6 @@ import { sql, type Compilable, type Transaction } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { GroupCommit } from '../../db/group-commit.js';
 import type { Database } from '../../db/schema.js';
-import type { Executor } from '../../db/transaction.js';
-import type { JobPayloads } from '../../jobs/catalog.js';
 import { PreparedStatement } from '../../db/prepared.js';
 import { insufficientBalance, postingInOneStatement } from '../ledger.js';
 
@@ -28,10 +26,10 @@ export type AllocationJobTimes = { jobRunAt: number; jobCreatedAt: number };
  * esim/order's writes, compiled once per runtime (`ctx.services.orderWrites`): every order
  * runs them.
  *
- * - `inTransaction`, `insert`, `queueAllocation`: the transaction of an order (on SQLite
- *   sharing its commit with the turn's other orders: db/group-commit.ts), the order's row and
- *   its allocation job in it; the transaction also reserves or plans its profiles and debits
- *   the ledger (orders/place.ts).
+ * - `inTransaction`, `insert`: the transaction of an order (on SQLite sharing its commit
+ *   with the turn's other orders: db/group-commit.ts) and the order's row in it; the
+ *   transaction also reserves or plans its profiles, enqueues its allocation (enqueueJobs,
+ *   whose insert is built once: db/insert-rows.ts) and debits the ledger (orders/place.ts).
  * - `placeInOneStatement` (PostgreSQL): an order whose profiles all come later, from the
  *   simulator, has nothing else to write, and its row, its allocation job, the debit and its
  *   ledger entry go in one statement instead of a transaction of three (five round trips with
@@ -42,7 +40,6 @@ export type AllocationJobTimes = { jobRunAt: number; jobCreatedAt: number };
  */
 export class OrderWrites {
   readonly insert: PreparedStatement<NewOrderValues, { id: number }>;
-  private readonly allocationJob: PreparedStatement<AllocationJobTimes & { payload: string; merchantId: number }>;
   private readonly whole: PreparedStatement<NewOrderValues & AllocationJobTimes, { balance: number | null }> | undefined;
   private readonly groupCommit: GroupCommit | undefined;
 
@@ -66,16 +63,6 @@ export class OrderWrites {
         })
         .returning('id'),
     );
-    this.allocationJob = new PreparedStatement((values) =>
-      db.kysely.insertInto('jobs').values({
-        kind: 'allocate-order',
-        payload: values.payload,
-        run_at: values.jobRunAt,
-        created_at: values.jobCreatedAt,
-        merchant_id: values.merchantId,
-        dedupe_key: null,
-      }),
-    );
     this.whole = db.dialect.combinesStatements ? new PreparedStatement((values) => orderInOneStatement(db, values)) : undefined;
   }
 
@@ -85,12 +72,6 @@ export class OrderWrites {
    */
   inTransaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
     return this.groupCommit ? this.groupCommit.run(work) : this.db.kysely.transaction().execute(work);
-  }
-
-  /** The order's allocation job, in the order's transaction: the row enqueueJob would write, without building it each time. */
-  async queueAllocation(tx: Executor, job: { orderId: number; merchantId: number } & AllocationJobTimes): Promise<void> {
-    const payload: JobPayloads['allocate-order'] = { orderId: job.orderId };
-    await this.allocationJob.run(tx, { payload: JSON.stringify(payload), merchantId: job.merchantId, jobRunAt: job.jobRunAt, jobCreatedAt: job.jobCreatedAt });
   }
 
   /** Whether this database places a simulator-only order in one statement. */

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { OrdersTable } from '../../db/schema.js';
+import { enqueueJobs } from '../../jobs/queue.js';
 import type { Verb } from '../context.js';
 import { ApiError } from '../errors.js';
 import { newOrderNo } from '../identifiers.js';
@@ -82,8 +83,7 @@ async function placeNewOrder(ctx: Verb<unknown>['ctx'], input: PlaceOrderInput, 
         if (source.kind === 'inventory') await reserveProfiles(tx, ctx.db.dialect, item.packageCode, orderId, item.count);
         if (source.kind === 'es2plus') await planEs2Profiles(tx, orderId, { packageCode: item.packageCode, profileType: source.profileType, count: item.count });
       }
-      const wallNow = Date.now();
-      await writes.queueAllocation(tx, { orderId, merchantId: ctx.merchant.id, jobRunAt: wallNow + delay, jobCreatedAt: wallNow });
+      await enqueueJobs(tx, [{ kind: 'allocate-order', payload: { orderId }, delayMs: delay, merchantId: ctx.merchant.id }]);
       // The debit last: it locks the merchant's balance row until commit (ledger.ts).
       await ctx.services.ledger.post(tx, { merchantId: ctx.merchant.id, amount: -total, kind: 'order', reference: orderNo, now });
     });
